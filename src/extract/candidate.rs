@@ -1,0 +1,254 @@
+//! Which strings may be model references at all, and what shape says about them.
+//! Shared by every extractor so that "local path" or "model shape" means one thing.
+
+use crate::model::{Found, Strength};
+
+/// Prefixes of hosted-API model names (weak contexts accept them without a catalog hit).
+const API_PREFIXES: &[(&str, &str)] = &[
+    ("gpt-", "openai"),
+    ("chatgpt-", "openai"),
+    ("text-embedding-", "openai"),
+    ("text-davinci-", "openai"),
+    ("dall-e-", "openai"),
+    ("davinci-", "openai"),
+    ("claude-", "anthropic"),
+    ("gemini-", "google"),
+    ("text-bison", "google"),
+    ("chat-bison", "google"),
+    ("command-", "cohere"),
+    ("embed-english-", "cohere"),
+    ("embed-multilingual-", "cohere"),
+    ("mistral-large-", "mistral"),
+    ("mistral-small-", "mistral"),
+    ("mistral-medium-", "mistral"),
+    ("codestral-", "mistral"),
+    ("deepseek-chat", "deepseek"),
+    ("deepseek-reasoner", "deepseek"),
+];
+
+const HUB_URL_PREFIXES: &[&str] = &[
+    "https://huggingface.co/",
+    "http://huggingface.co/",
+    "huggingface.co/",
+    "https://hf.co/",
+    "http://hf.co/",
+    "hf.co/",
+];
+
+/// File endings that make a string a file path rather than a hub id.
+const FILE_ENDINGS: &[&str] = &[
+    ".pt", ".pth", ".bin", ".ckpt", ".safetensors", ".gguf", ".ggml", ".onnx", ".h5",
+    ".pkl", ".pickle", ".joblib", ".json", ".yaml", ".yml", ".toml", ".txt", ".csv",
+    ".npz", ".npy", ".tflite", ".mlmodel", ".model", ".zip", ".tar", ".gz", ".py",
+];
+
+/// `./x`, `../x`, `/x`, `~/x`, `C:\x`, `file://…`, `x.pt`: a path on disk, never a hub reference.
+pub fn is_local_path(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let windows_drive = bytes.len() >= 3
+        && bytes[0].is_ascii_alphabetic()
+        && bytes[1] == b':'
+        && (bytes[2] == b'\\' || bytes[2] == b'/');
+    let lower = text.to_ascii_lowercase();
+    text.starts_with("./")
+        || text.starts_with("../")
+        || text.starts_with('/')
+        || text.starts_with('~')
+        || text.starts_with('\\')
+        || text.starts_with(".\\")
+        || text == "."
+        || text == ".."
+        || windows_drive
+        || lower.starts_with("file:")
+        || FILE_ENDINGS.iter().any(|end| lower.ends_with(end))
+}
+
+/// A hub URL (`https://huggingface.co/org/name`, `hf.co/org/name`).
+pub fn is_hub_url(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    HUB_URL_PREFIXES.iter().any(|p| lower.starts_with(p) && lower.len() > p.len())
+}
+
+/// A string that can name a model at all: short, no white space or control
+/// characters, something other than punctuation and digits, and not a URL
+/// to anywhere but the hub.
+pub fn is_identifier_like(text: &str) -> bool {
+    if text.is_empty() || text.len() > 256 {
+        return false;
+    }
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    if !text.chars().any(|c| c.is_alphabetic()) {
+        return false;
+    }
+    if text.contains("://") && !is_hub_url(text) {
+        return false;
+    }
+    // Template placeholders and shell expansions are never literal ids.
+    !(text.contains("{{") || text.contains("${") || text.starts_with('$') || text.starts_with('<'))
+}
+
+fn is_hub_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
+}
+
+/// `org/name`, optionally with `@revision` or `:tag`, in the hub's character set.
+pub fn is_org_name(text: &str) -> bool {
+    let core = text.split(['@', ':']).next().unwrap_or("");
+    let Some((org, name)) = core.split_once('/') else {
+        return false;
+    };
+    let valid = |part: &str| {
+        !part.is_empty()
+            && part.len() <= 96
+            && part.chars().all(is_hub_char)
+            && part.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+            && !part.contains("..")
+    };
+    valid(org) && valid(name) && org.chars().any(|c| c.is_ascii_alphabetic())
+}
+
+/// The hosted-API provider whose naming scheme `text` follows, if any.
+pub fn api_provider(text: &str) -> Option<&'static str> {
+    let lower = text.to_ascii_lowercase();
+    if let Some((_, provider)) = API_PREFIXES.iter().find(|(p, _)| lower.starts_with(p)) {
+        return Some(provider);
+    }
+    // OpenAI's reasoning models: o1, o3-mini, o4-mini-2025-04-16, ...
+    let mut chars = lower.chars();
+    if chars.next() == Some('o') {
+        let rest: String = chars.collect();
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        if digits == 1 && (rest.len() == 1 || rest[1..].starts_with('-')) {
+            return Some("openai");
+        }
+    }
+    None
+}
+
+/// A model shape: a hub id or URL, or a known hosted-API name.
+pub fn has_model_shape(text: &str) -> bool {
+    is_hub_url(text) || is_org_name(text) || api_provider(text).is_some()
+}
+
+/// The provider a string's shape suggests, when the context gave none.
+pub fn provider_from_shape(text: &str) -> Option<&'static str> {
+    if is_hub_url(text) || is_org_name(text) {
+        Some("huggingface")
+    } else {
+        api_provider(text)
+    }
+}
+
+/// Whether an extractor's candidate is kept as a reference. `known` answers
+/// whether the catalog knows a name (weak contexts accept those too).
+pub fn admit(found: &Found, known: &dyn Fn(&str) -> bool) -> bool {
+    if found.dynamic {
+        return true;
+    }
+    let text = found.text.as_str();
+    if !is_identifier_like(text) || is_local_path(text) {
+        return false;
+    }
+    match found.strength {
+        Strength::Strong => true,
+        Strength::Weak => has_model_shape(text) || known(text),
+    }
+}
+
+/// Normalises a key for the model-ish key test: lower case, `-` and `_` removed.
+pub fn normalise_key(key: &str) -> String {
+    key.chars()
+        .filter(|c| *c != '-' && *c != '_')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Config keys whose value names a model (SPEC "config" row), normalised.
+const MODEL_KEYS: &[&str] = &[
+    "model",
+    "modelname",
+    "modelid",
+    "modelnameorpath",
+    "pretrainedmodelnameorpath",
+    "nameorpath",
+    "basemodel",
+    "tokenizer",
+    "embeddingmodel",
+    "llmmodel",
+    "repoid",
+];
+
+/// Whether a config key names a model. Its strength: the generic `model` and
+/// `tokenizer` are weak, the specific ones strong.
+pub fn config_key_strength(key: &str) -> Option<Strength> {
+    let key = normalise_key(key);
+    if !MODEL_KEYS.contains(&key.as_str()) {
+        return None;
+    }
+    Some(if key == "model" || key == "tokenizer" {
+        Strength::Weak
+    } else {
+        Strength::Strong
+    })
+}
+
+/// Environment-variable style names that hold a model: `…MODEL`, `…MODEL_NAME`, `…MODEL_ID`.
+pub fn is_model_variable(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    upper.ends_with("MODEL") || upper.ends_with("MODEL_NAME") || upper.ends_with("MODEL_ID")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_paths_are_recognised() {
+        for path in ["./m", "../m", "/opt/m", "~/m", "C:\\m", "c:/m", "file:///m", "best.pt", "w.GGUF"] {
+            assert!(is_local_path(path), "{path}");
+        }
+        for id in ["gpt2", "org/name", "Qwen/Qwen2.5-7B", "microsoft/phi-1_5"] {
+            assert!(!is_local_path(id), "{id}");
+        }
+    }
+
+    #[test]
+    fn model_shapes() {
+        for id in [
+            "meta-llama/Llama-2-7b-hf",
+            "org/name@main",
+            "https://huggingface.co/org/name",
+            "hf.co/org/name:Q4_K_M",
+            "gpt-4o",
+            "o1",
+            "o3-mini",
+            "claude-3-5-sonnet-20241022",
+            "gemini-1.5-pro",
+        ] {
+            assert!(has_model_shape(id), "{id}");
+        }
+        for text in ["gpt2", "bert-base-uncased", "resnet", "a/b/c", "1/2", "https://arxiv.org/abs/1", "org/", "/name", "ollama"] {
+            assert!(!has_model_shape(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn identifiers_exclude_prose_and_templates() {
+        assert!(is_identifier_like("gpt2"));
+        for text in ["", "two words", "${MODEL}", "{{ model }}", "$MODEL", "123", "https://arxiv.org/abs/2307.09288"] {
+            assert!(!is_identifier_like(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn config_keys_ignore_case_and_separators() {
+        assert_eq!(config_key_strength("Model-Name"), Some(Strength::Strong));
+        assert_eq!(config_key_strength("_name_or_path"), Some(Strength::Strong));
+        assert_eq!(config_key_strength("MODEL"), Some(Strength::Weak));
+        assert_eq!(config_key_strength("model_type"), None);
+        assert!(is_model_variable("OPENAI_MODEL") && is_model_variable("embed_model_id"));
+        assert!(!is_model_variable("MODEL_PATH_DIR"));
+    }
+}

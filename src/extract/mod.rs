@@ -1,0 +1,85 @@
+//! Stage 2, extract: turns the text of one file into model references.
+//!
+//! One module per file family. Extractors see only text and return byte spans
+//! into it; they never resolve a name against the catalog and never print.
+
+pub mod candidate;
+pub mod config;
+pub mod dockerfile;
+pub mod makefile;
+pub mod markdown;
+pub mod modelfile;
+pub mod notebook;
+pub mod prefilter;
+pub mod python;
+pub mod shell;
+
+use crate::classify::Family;
+use crate::model::Found;
+
+/// Options that change what an extractor reports.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExtractOptions {
+    /// Scan fenced code blocks of Markdown files.
+    pub include_docs: bool,
+}
+
+/// A file whose syntax is broken. References found before the break are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Malformed(pub String);
+
+pub type ExtractResult = Result<(), Malformed>;
+
+/// Runs the extractor of `family` over `text`, appending what it finds to `out`.
+/// Spans in `out` are byte offsets into `text`.
+pub fn extract(family: Family, text: &str, options: ExtractOptions, out: &mut Vec<Found>) -> ExtractResult {
+    if !prefilter::may_contain_reference(family, text.as_bytes()) {
+        return Ok(());
+    }
+    match family {
+        Family::Python => {
+            python::extract(text, out);
+            Ok(())
+        }
+        Family::Notebook => notebook::extract(text, out),
+        Family::Yaml => config::yaml::extract(text, out),
+        Family::Json => config::json::extract(text, out),
+        Family::Toml => config::toml::extract(text, out),
+        Family::Dotenv => {
+            config::dotenv::extract(text, out);
+            Ok(())
+        }
+        Family::Ini => {
+            config::ini::extract(text, out);
+            Ok(())
+        }
+        Family::Shell => {
+            shell::extract(text, out);
+            Ok(())
+        }
+        Family::Dockerfile => {
+            dockerfile::extract(text, out);
+            Ok(())
+        }
+        Family::Makefile => {
+            makefile::extract(text, out);
+            Ok(())
+        }
+        Family::Modelfile => {
+            modelfile::extract(text, out);
+            Ok(())
+        }
+        Family::Markdown if options.include_docs => {
+            markdown::extract(text, out);
+            Ok(())
+        }
+        Family::Markdown => Ok(()),
+    }
+}
+
+/// Moves every span in `found` by `offset` bytes (an embedded text's start in its file).
+pub fn shift(found: &mut [Found], offset: usize) {
+    for f in found {
+        f.span = f.span.start + offset..f.span.end + offset;
+    }
+}

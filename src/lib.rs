@@ -1,0 +1,8 @@
+//! modelgate: finds the AI models a repository uses and checks them against
+//! licence terms. The modules follow the pipeline: walk → classify → extract →
+//! (resolve → evaluate) → report.
+
+pub mod classify;
+pub mod extract;
+pub mod model;
+pub mod text;

@@ -1,0 +1,156 @@
+//! Plain data types shared by the pipeline stages. No I/O lives here.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+/// Where in the repository a reference was found and what kind of file holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RefKind {
+    Code,
+    Config,
+    Notebook,
+    Shell,
+    Docker,
+    Modelfile,
+    Dotenv,
+    ModelCard,
+    Artifact,
+    Docs,
+}
+
+impl RefKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefKind::Code => "code",
+            RefKind::Config => "config",
+            RefKind::Notebook => "notebook",
+            RefKind::Shell => "shell",
+            RefKind::Docker => "docker",
+            RefKind::Modelfile => "modelfile",
+            RefKind::Dotenv => "dotenv",
+            RefKind::ModelCard => "model-card",
+            RefKind::Artifact => "artifact",
+            RefKind::Docs => "docs",
+        }
+    }
+}
+
+/// How much the place a string sits in says about it being a model.
+///
+/// A strong context (`from_pretrained(X)`, `--model X`) makes any identifier-like
+/// string a reference; a weak one (a generic `model:` key, an assignment to a
+/// model-ish name) only one that has a model shape or that the catalog knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Strength {
+    Weak,
+    Strong,
+}
+
+/// One model reference as an extractor reports it: a byte span into the file
+/// text it was given, before line and column are known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// Byte range of the identifier (string content without quotes) or, for a
+    /// dynamic reference, of the whole expression.
+    pub span: Range<usize>,
+    pub text: String,
+    pub kind: RefKind,
+    /// What made this string a reference: a callee (`from_pretrained`), a key
+    /// path (`key:llm.model`), a CLI pattern (`ollama pull`), ...
+    pub context: String,
+    pub provider: Option<&'static str>,
+    pub dynamic: bool,
+    pub strength: Strength,
+}
+
+/// A 1-based line or column number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct OneIndexed(pub u32);
+
+/// A model reference located in a file of the scanned tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelRef {
+    /// Relative to the scan root, `/`-separated.
+    pub path: String,
+    /// Byte range in the file as stored on disk (a BOM included).
+    pub span: Range<usize>,
+    pub line: OneIndexed,
+    pub column: OneIndexed,
+    pub end_line: OneIndexed,
+    pub end_column: OneIndexed,
+    pub text: String,
+    pub kind: RefKind,
+    pub context: String,
+    pub provider: Option<&'static str>,
+    pub dynamic: bool,
+    pub strength: Strength,
+}
+
+impl ModelRef {
+    /// The one total order of references in every output.
+    pub fn sort_key(&self) -> (&str, OneIndexed, OneIndexed, OneIndexed, OneIndexed, &str, &str) {
+        (
+            &self.path,
+            self.line,
+            self.column,
+            self.end_line,
+            self.end_column,
+            &self.text,
+            &self.context,
+        )
+    }
+}
+
+/// Why a file of the tree was not scanned.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "reason", content = "detail")]
+pub enum SkipReason {
+    /// A NUL byte in the first 8 KiB.
+    Binary,
+    /// Larger than `--max-file-size`; the size in bytes.
+    TooLarge(u64),
+    /// Could not be opened or read; the operating system's message.
+    Unreadable(String),
+    /// Not valid UTF-8 once a UTF-8 BOM is removed; what was seen.
+    NotUtf8(String),
+    /// A FIFO, socket or device file; never opened.
+    NotRegularFile(String),
+    /// A symbolic link whose target lies outside the scan root, or cannot be resolved.
+    SymlinkOutsideRoot(String),
+    /// The file's syntax could not be parsed; what the parser said.
+    Malformed(String),
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SkipReason::Binary => write!(f, "binary file (NUL byte in the first 8 KiB)"),
+            SkipReason::TooLarge(size) => write!(f, "larger than --max-file-size ({size} bytes)"),
+            SkipReason::Unreadable(why) => write!(f, "unreadable: {why}"),
+            SkipReason::NotUtf8(why) => write!(f, "not valid UTF-8: {why}"),
+            SkipReason::NotRegularFile(what) => write!(f, "not a regular file ({what}), never opened"),
+            SkipReason::SymlinkOutsideRoot(target) => {
+                write!(f, "symbolic link not followed: {target}")
+            }
+            SkipReason::Malformed(why) => write!(f, "malformed: {why}"),
+        }
+    }
+}
+
+/// A file of the tree that was not scanned, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: SkipReason,
+}
+
+/// Everything the scan of a tree produced, sorted.
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub references: Vec<ModelRef>,
+    pub skipped: Vec<Skipped>,
+    pub files_scanned: usize,
+}

@@ -1,0 +1,144 @@
+//! Decoding file bytes to text and turning byte offsets into 1-based lines and
+//! columns (columns count Unicode scalar values, as the JSON schema promises).
+
+use crate::model::OneIndexed;
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A file's text with its UTF-8 BOM (if any) removed; `bom_len` bytes were dropped.
+#[derive(Debug)]
+pub struct SourceText<'a> {
+    pub text: &'a str,
+    pub bom_len: usize,
+}
+
+/// Why bytes are not text we scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    Utf16Bom,
+    InvalidUtf8 { byte_offset: usize },
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DecodeError::Utf16Bom => write!(f, "UTF-16 byte order mark"),
+            DecodeError::InvalidUtf8 { byte_offset } => {
+                write!(f, "invalid byte sequence at byte {byte_offset}")
+            }
+        }
+    }
+}
+
+/// Strips a UTF-8 BOM and validates the rest as UTF-8.
+pub fn decode(bytes: &[u8]) -> Result<SourceText<'_>, DecodeError> {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(DecodeError::Utf16Bom);
+    }
+    let bom_len = if bytes.starts_with(UTF8_BOM) { UTF8_BOM.len() } else { 0 };
+    match std::str::from_utf8(&bytes[bom_len..]) {
+        Ok(text) => Ok(SourceText { text, bom_len }),
+        Err(e) => Err(DecodeError::InvalidUtf8 {
+            byte_offset: bom_len + e.valid_up_to(),
+        }),
+    }
+}
+
+/// Line starts of a text, for offset → (line, column) conversion.
+///
+/// Lines end at `\n` (a `\r` before it belongs to the line end, never to a column).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { line_starts }
+    }
+
+    /// 0-based line holding `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&start| start <= offset) - 1
+    }
+
+    /// Byte offset where 0-based `line` starts, if the text has that line.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.line_starts.get(line).copied()
+    }
+
+    /// 1-based line and column (in chars) of a byte offset into `text`.
+    /// An offset inside a multi-byte char counts as that char.
+    pub fn position(&self, text: &str, offset: usize) -> (OneIndexed, OneIndexed) {
+        let offset = offset.min(text.len());
+        let line = self.line_of(offset);
+        let start = self.line_starts[line];
+        let column = text
+            .get(start..)
+            .unwrap_or("")
+            .char_indices()
+            .take_while(|(i, _)| start + i < offset)
+            .count();
+        (OneIndexed(line as u32 + 1), OneIndexed(column as u32 + 1))
+    }
+
+    /// Byte offset of 1-based `line` and 0-based char `column`; clamped to the text.
+    pub fn offset_of(&self, text: &str, line: usize, column_chars: usize) -> usize {
+        let Some(start) = line.checked_sub(1).and_then(|l| self.line_start(l)) else {
+            return text.len();
+        };
+        let rest = &text[start..];
+        rest.char_indices()
+            .nth(column_chars)
+            .map_or(text.len(), |(i, _)| start + i)
+    }
+}
+
+/// Byte offsets of the lines of `text` (each line without its `\n`/`\r\n`).
+pub fn lines_with_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut offset = 0;
+    text.split_inclusive('\n').map(move |raw| {
+        let start = offset;
+        offset += raw.len();
+        let line = raw.strip_suffix('\n').unwrap_or(raw);
+        (start, line.strip_suffix('\r').unwrap_or(line))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_is_removed_and_reported() {
+        let src = decode(b"\xEF\xBB\xBFx = 1").unwrap();
+        assert_eq!(src.text, "x = 1");
+        assert_eq!(src.bom_len, 3);
+    }
+
+    #[test]
+    fn utf16_and_invalid_bytes_are_errors() {
+        assert_eq!(decode(b"\xFF\xFEx\0").unwrap_err(), DecodeError::Utf16Bom);
+        assert_eq!(
+            decode(b"ab\xE9cd").unwrap_err(),
+            DecodeError::InvalidUtf8 { byte_offset: 2 }
+        );
+    }
+
+    #[test]
+    fn columns_count_chars_not_bytes() {
+        let text = "a\r\n\u{e9}\u{e9}x = \"gpt-4\"\n";
+        let index = LineIndex::new(text);
+        let offset = text.find("gpt").unwrap();
+        assert_eq!(index.position(text, offset), (OneIndexed(2), OneIndexed(8)));
+        assert_eq!(index.offset_of(text, 2, 7), offset);
+    }
+
+    #[test]
+    fn crlf_lines_exclude_the_carriage_return() {
+        let lines: Vec<_> = lines_with_offsets("a\r\nbc\nd").collect();
+        assert_eq!(lines, vec![(0, "a"), (3, "bc"), (6, "d")]);
+    }
+}
