@@ -28,7 +28,8 @@ pub fn by_name(path: &Path) -> Option<Family> {
     if lower == ".env" || lower.starts_with(".env.") || lower.ends_with(".env") {
         return Some(Family::Dotenv);
     }
-    if lower.starts_with("dockerfile") || lower.ends_with(".dockerfile") || lower == "containerfile" {
+    if lower.starts_with("dockerfile") || lower.ends_with(".dockerfile") || lower == "containerfile"
+    {
         return Some(Family::Dockerfile);
     }
     if matches!(lower.as_str(), "makefile" | "gnumakefile") || lower.ends_with(".mk") {
@@ -106,7 +107,10 @@ mod tests {
 
     #[test]
     fn shebangs_name_interpreters() {
-        assert_eq!(by_shebang(b"#!/usr/bin/env python3\nx"), Some(Family::Python));
+        assert_eq!(
+            by_shebang(b"#!/usr/bin/env python3\nx"),
+            Some(Family::Python)
+        );
         assert_eq!(by_shebang(b"#!/bin/bash -e\n"), Some(Family::Shell));
         assert_eq!(by_shebang(b"#!/usr/bin/env -S node\n"), None);
         assert_eq!(by_shebang(b"no shebang"), None);

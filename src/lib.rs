@@ -2,7 +2,11 @@
 //! licence terms. The modules follow the pipeline: walk → classify → extract →
 //! (resolve → evaluate) → report.
 
+pub mod app;
 pub mod classify;
+pub mod cli;
 pub mod extract;
 pub mod model;
+pub mod report;
 pub mod text;
+pub mod walk;

@@ -91,7 +91,17 @@ pub struct ModelRef {
 
 impl ModelRef {
     /// The one total order of references in every output.
-    pub fn sort_key(&self) -> (&str, OneIndexed, OneIndexed, OneIndexed, OneIndexed, &str, &str) {
+    pub fn sort_key(
+        &self,
+    ) -> (
+        &str,
+        OneIndexed,
+        OneIndexed,
+        OneIndexed,
+        OneIndexed,
+        &str,
+        &str,
+    ) {
         (
             &self.path,
             self.line,
@@ -131,7 +141,9 @@ impl std::fmt::Display for SkipReason {
             SkipReason::TooLarge(size) => write!(f, "larger than --max-file-size ({size} bytes)"),
             SkipReason::Unreadable(why) => write!(f, "unreadable: {why}"),
             SkipReason::NotUtf8(why) => write!(f, "not valid UTF-8: {why}"),
-            SkipReason::NotRegularFile(what) => write!(f, "not a regular file ({what}), never opened"),
+            SkipReason::NotRegularFile(what) => {
+                write!(f, "not a regular file ({what}), never opened")
+            }
             SkipReason::SymlinkOutsideRoot(target) => {
                 write!(f, "symbolic link not followed: {target}")
             }

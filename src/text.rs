@@ -35,7 +35,11 @@ pub fn decode(bytes: &[u8]) -> Result<SourceText<'_>, DecodeError> {
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         return Err(DecodeError::Utf16Bom);
     }
-    let bom_len = if bytes.starts_with(UTF8_BOM) { UTF8_BOM.len() } else { 0 };
+    let bom_len = if bytes.starts_with(UTF8_BOM) {
+        UTF8_BOM.len()
+    } else {
+        0
+    };
     match std::str::from_utf8(&bytes[bom_len..]) {
         Ok(text) => Ok(SourceText { text, bom_len }),
         Err(e) => Err(DecodeError::InvalidUtf8 {

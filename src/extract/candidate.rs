@@ -37,9 +37,33 @@ const HUB_URL_PREFIXES: &[&str] = &[
 
 /// File endings that make a string a file path rather than a hub id.
 const FILE_ENDINGS: &[&str] = &[
-    ".pt", ".pth", ".bin", ".ckpt", ".safetensors", ".gguf", ".ggml", ".onnx", ".h5",
-    ".pkl", ".pickle", ".joblib", ".json", ".yaml", ".yml", ".toml", ".txt", ".csv",
-    ".npz", ".npy", ".tflite", ".mlmodel", ".model", ".zip", ".tar", ".gz", ".py",
+    ".pt",
+    ".pth",
+    ".bin",
+    ".ckpt",
+    ".safetensors",
+    ".gguf",
+    ".ggml",
+    ".onnx",
+    ".h5",
+    ".pkl",
+    ".pickle",
+    ".joblib",
+    ".json",
+    ".yaml",
+    ".yml",
+    ".toml",
+    ".txt",
+    ".csv",
+    ".npz",
+    ".npy",
+    ".tflite",
+    ".mlmodel",
+    ".model",
+    ".zip",
+    ".tar",
+    ".gz",
+    ".py",
 ];
 
 /// `./x`, `../x`, `/x`, `~/x`, `C:\x`, `file://…`, `x.pt`: a path on disk, never a hub reference.
@@ -66,7 +90,9 @@ pub fn is_local_path(text: &str) -> bool {
 /// A hub URL (`https://huggingface.co/org/name`, `hf.co/org/name`).
 pub fn is_hub_url(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
-    HUB_URL_PREFIXES.iter().any(|p| lower.starts_with(p) && lower.len() > p.len())
+    HUB_URL_PREFIXES
+        .iter()
+        .any(|p| lower.starts_with(p) && lower.len() > p.len())
 }
 
 /// A string that can name a model at all: short, no white space or control
@@ -103,7 +129,10 @@ pub fn is_org_name(text: &str) -> bool {
         !part.is_empty()
             && part.len() <= 96
             && part.chars().all(is_hub_char)
-            && part.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+            && part
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric())
             && !part.contains("..")
     };
     valid(org) && valid(name) && org.chars().any(|c| c.is_ascii_alphabetic())
@@ -206,7 +235,17 @@ mod tests {
 
     #[test]
     fn local_paths_are_recognised() {
-        for path in ["./m", "../m", "/opt/m", "~/m", "C:\\m", "c:/m", "file:///m", "best.pt", "w.GGUF"] {
+        for path in [
+            "./m",
+            "../m",
+            "/opt/m",
+            "~/m",
+            "C:\\m",
+            "c:/m",
+            "file:///m",
+            "best.pt",
+            "w.GGUF",
+        ] {
             assert!(is_local_path(path), "{path}");
         }
         for id in ["gpt2", "org/name", "Qwen/Qwen2.5-7B", "microsoft/phi-1_5"] {
@@ -229,7 +268,17 @@ mod tests {
         ] {
             assert!(has_model_shape(id), "{id}");
         }
-        for text in ["gpt2", "bert-base-uncased", "resnet", "a/b/c", "1/2", "https://arxiv.org/abs/1", "org/", "/name", "ollama"] {
+        for text in [
+            "gpt2",
+            "bert-base-uncased",
+            "resnet",
+            "a/b/c",
+            "1/2",
+            "https://arxiv.org/abs/1",
+            "org/",
+            "/name",
+            "ollama",
+        ] {
             assert!(!has_model_shape(text), "{text}");
         }
     }
@@ -237,7 +286,15 @@ mod tests {
     #[test]
     fn identifiers_exclude_prose_and_templates() {
         assert!(is_identifier_like("gpt2"));
-        for text in ["", "two words", "${MODEL}", "{{ model }}", "$MODEL", "123", "https://arxiv.org/abs/2307.09288"] {
+        for text in [
+            "",
+            "two words",
+            "${MODEL}",
+            "{{ model }}",
+            "$MODEL",
+            "123",
+            "https://arxiv.org/abs/2307.09288",
+        ] {
             assert!(!is_identifier_like(text), "{text:?}");
         }
     }

@@ -32,7 +32,12 @@ pub type ExtractResult = Result<(), Malformed>;
 
 /// Runs the extractor of `family` over `text`, appending what it finds to `out`.
 /// Spans in `out` are byte offsets into `text`.
-pub fn extract(family: Family, text: &str, options: ExtractOptions, out: &mut Vec<Found>) -> ExtractResult {
+pub fn extract(
+    family: Family,
+    text: &str,
+    options: ExtractOptions,
+    out: &mut Vec<Found>,
+) -> ExtractResult {
     if !prefilter::may_contain_reference(family, text.as_bytes()) {
         return Ok(());
     }

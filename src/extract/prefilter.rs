@@ -9,12 +9,29 @@ use crate::classify::Family;
 
 /// Every way a Python or notebook reference can be written contains one of these.
 const PYTHON_TRIGGERS: &[&str] = &[
-    "model", "pretrained", "pipeline", "checkpoint", "repo_id", "download", "clip", "hub",
-    "llm", "ollama", "sentencetransformer", "crossencoder",
+    "model",
+    "pretrained",
+    "pipeline",
+    "checkpoint",
+    "repo_id",
+    "download",
+    "clip",
+    "hub",
+    "llm",
+    "ollama",
+    "sentencetransformer",
+    "crossencoder",
 ];
 /// Keys of the SPEC's config row, plus the shell patterns of CI `run:` blocks.
 const CONFIG_TRIGGERS: &[&str] = &[
-    "model", "tokenizer", "repo", "name_or_path", "download", "ollama", "vllm", "-hf",
+    "model",
+    "tokenizer",
+    "repo",
+    "name_or_path",
+    "download",
+    "ollama",
+    "vllm",
+    "-hf",
 ];
 const SHELL_TRIGGERS: &[&str] = &["model", "download", "ollama", "vllm", "-hf"];
 

@@ -1,4 +1,826 @@
-//! Python extractor (being written).
-use crate::model::Found;
+//! Python extractor (`.py`, `.pyi`, notebook code cells).
+//!
+//! One pass over the tokens tracks open brackets (which call, which argument),
+//! imports (so `from whisper import load_model as lm` still reads as
+//! `whisper.load_model`), statement-level assignments per scope, and function
+//! parameters. A name passed to a strong context is resolved afterwards to the
+//! literal it was assigned, and the reference is reported at that literal.
 
-pub fn extract(_text: &str, _out: &mut Vec<Found>) {}
+mod rules;
+pub mod tokenize;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::extract::candidate;
+use crate::model::{Found, RefKind, Strength};
+use rules::{rule_for, CallRule, MODEL_KEYWORDS};
+use tokenize::{tokenize, Token, TokenKind};
+
+/// Finds the model references of a Python source text.
+pub fn extract(src: &str, out: &mut Vec<Found>) {
+    let tokens = tokenize(src);
+    let mut analysis = Analysis::new(src, &tokens);
+    analysis.run();
+    analysis.finish(out);
+}
+
+const KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield", "match", "case", "print",
+];
+
+/// What an expression evaluates to, as far as a model id is concerned.
+#[derive(Debug, Clone)]
+enum Value {
+    Literal {
+        text: String,
+        span: Range<usize>,
+    },
+    /// Built at run time (f-string, concatenation, `.format`).
+    Dynamic,
+    /// Read from the environment; with the literal default if one is given.
+    Env {
+        default: Option<(String, Range<usize>)>,
+    },
+    Var(String),
+    Unknown,
+}
+
+/// Where a model-naming value sits.
+#[derive(Debug, Clone)]
+struct Place {
+    context: String,
+    provider: Option<&'static str>,
+    strength: Strength,
+}
+
+/// A name used in a strong context, resolved once all assignments are known.
+struct Use {
+    scope: usize,
+    name: String,
+    token: usize,
+    expression: Range<usize>,
+    place: Place,
+}
+
+struct Binding {
+    token: usize,
+    value: Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Call,
+    DefParams,
+    Dict,
+    Other,
+}
+
+struct Frame {
+    role: Role,
+    callee: String,
+    /// Bracket depth of the tokens directly inside this frame.
+    inner_depth: u32,
+    arg_start: usize,
+    args: Vec<Range<usize>>,
+}
+
+struct Scope {
+    /// Indentation of the `def`/`class` line that opened it.
+    header_indent: usize,
+    id: usize,
+}
+
+struct Analysis<'a> {
+    src: &'a str,
+    tokens: &'a [Token],
+    imports: HashMap<String, String>,
+    frames: Vec<Frame>,
+    scopes: Vec<Scope>,
+    scope_parent: Vec<Option<usize>>,
+    /// A `def`/`class` line was seen; its body opens a scope.
+    pending_scope: Option<usize>,
+    bindings: HashMap<(usize, String), Vec<Binding>>,
+    uses: Vec<Use>,
+    line_start: usize,
+    found: Vec<Found>,
+}
+
+impl<'a> Analysis<'a> {
+    fn new(src: &'a str, tokens: &'a [Token]) -> Self {
+        Analysis {
+            src,
+            tokens,
+            imports: HashMap::new(),
+            frames: Vec::new(),
+            scopes: Vec::new(),
+            scope_parent: vec![None],
+            pending_scope: None,
+            bindings: HashMap::new(),
+            uses: Vec::new(),
+            line_start: 0,
+            found: Vec::new(),
+        }
+    }
+
+    fn text(&self, i: usize) -> &'a str {
+        self.tokens[i].text(self.src)
+    }
+
+    fn is_op(&self, i: usize, op: &str) -> bool {
+        self.tokens.get(i).is_some_and(|t| t.is_op(self.src, op))
+    }
+
+    fn is_name(&self, i: usize, name: &str) -> bool {
+        self.tokens
+            .get(i)
+            .is_some_and(|t| t.kind == TokenKind::Name && t.text(self.src) == name)
+    }
+
+    fn current_scope(&self) -> usize {
+        self.scopes.last().map_or(0, |s| s.id)
+    }
+
+    fn run(&mut self) {
+        for i in 0..self.tokens.len() {
+            let token = &self.tokens[i];
+            if let Some(indent) = token.line_indent {
+                self.start_line(i, indent);
+            }
+            match token.kind {
+                TokenKind::Op => self.op(i),
+                TokenKind::Newline => {
+                    self.end_line(i);
+                    self.line_start = i + 1;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn start_line(&mut self, i: usize, indent: usize) {
+        self.line_start = i;
+        self.frames.clear();
+        while self
+            .scopes
+            .last()
+            .is_some_and(|s| s.header_indent >= indent)
+        {
+            self.scopes.pop();
+        }
+        if let Some(header_indent) = self.pending_scope.take() {
+            if indent > header_indent {
+                let id = self.scope_parent.len();
+                self.scope_parent.push(Some(self.current_scope()));
+                self.scopes.push(Scope { header_indent, id });
+            }
+        }
+    }
+
+    fn op(&mut self, i: usize) {
+        let depth = self.tokens[i].depth;
+        match self.text(i) {
+            "(" | "[" | "{" => self.open(i),
+            ")" | "]" | "}" => self.close(i),
+            "," => {
+                if let Some(frame) = self.frames.last_mut() {
+                    if frame.inner_depth == depth {
+                        frame.args.push(frame.arg_start..i);
+                        frame.arg_start = i + 1;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn open(&mut self, i: usize) {
+        let (role, callee) = match self.text(i) {
+            "(" => self.paren_role(i),
+            "{" => (Role::Dict, String::new()),
+            _ => (Role::Other, String::new()),
+        };
+        self.frames.push(Frame {
+            role,
+            callee,
+            inner_depth: self.tokens[i].depth + 1,
+            arg_start: i + 1,
+            args: Vec::new(),
+        });
+    }
+
+    /// What an opening parenthesis belongs to: a call (with its dotted name), a
+    /// `def`'s parameter list, or something else.
+    fn paren_role(&self, open: usize) -> (Role, String) {
+        let Some(mut start) = open.checked_sub(1) else {
+            return (Role::Other, String::new());
+        };
+        if self.tokens[start].kind != TokenKind::Name || KEYWORDS.contains(&self.text(start)) {
+            return (Role::Other, String::new());
+        }
+        while start >= 2
+            && self.is_op(start - 1, ".")
+            && self.tokens[start - 2].kind == TokenKind::Name
+        {
+            start -= 2;
+        }
+        if start >= 1 && self.is_name(start - 1, "def") {
+            return (Role::DefParams, String::new());
+        }
+        if start >= 1 && self.is_name(start - 1, "class") {
+            return (Role::Other, String::new());
+        }
+        let dotted: String = (start..open).map(|t| self.text(t)).collect();
+        (Role::Call, self.qualify(&dotted))
+    }
+
+    /// Expands the first segment of a dotted name through the file's imports.
+    fn qualify(&self, dotted: &str) -> String {
+        let (head, rest) = dotted
+            .split_once('.')
+            .map_or((dotted, None), |(h, r)| (h, Some(r)));
+        match (self.imports.get(head), rest) {
+            (Some(full), Some(rest)) => format!("{full}.{rest}"),
+            (Some(full), None) => full.clone(),
+            (None, _) => dotted.to_string(),
+        }
+    }
+
+    fn close(&mut self, i: usize) {
+        let depth = self.tokens[i].depth;
+        // Unbalanced closers (broken code) close nothing.
+        let Some(index) = self.frames.iter().rposition(|f| f.inner_depth == depth + 1) else {
+            return;
+        };
+        self.frames.truncate(index + 1);
+        let Some(mut frame) = self.frames.pop() else {
+            return;
+        };
+        if frame.arg_start < i {
+            frame.args.push(frame.arg_start..i);
+        }
+        match frame.role {
+            Role::Call => self.call(&frame),
+            Role::DefParams => self.parameters(&frame),
+            Role::Dict => self.dict(&frame),
+            Role::Other => {}
+        }
+    }
+
+    /// Token indices of `range` without comments.
+    fn code_tokens(&self, range: Range<usize>) -> Vec<usize> {
+        range
+            .filter(|&t| self.tokens[t].kind != TokenKind::Comment)
+            .collect()
+    }
+
+    /// Splits `name=value` into the keyword and the value's token range.
+    fn keyword_of(&self, arg: &Range<usize>) -> (Option<&'a str>, Range<usize>) {
+        let code = self.code_tokens(arg.clone());
+        match code.as_slice() {
+            [name, eq, value_start, ..]
+                if self.tokens[*name].kind == TokenKind::Name && self.is_op(*eq, "=") =>
+            {
+                (Some(self.text(*name)), *value_start..arg.end)
+            }
+            _ => (None, arg.clone()),
+        }
+    }
+
+    fn call(&mut self, frame: &Frame) {
+        let rule = rule_for(&frame.callee);
+        let args: Vec<(Option<&str>, Range<usize>)> =
+            frame.args.iter().map(|a| self.keyword_of(a)).collect();
+        if rule.is_some_and(|r| r.needs_pretrained_true) && !self.passes_pretrained_true(&args) {
+            return;
+        }
+        let not_a_model_repo = self.repo_type_is_not_model(&args);
+        let last = frame.callee.rsplit('.').next().unwrap_or("");
+        let mut positional = 0;
+        for (keyword, value) in &args {
+            let place = match keyword {
+                Some(kw) if *kw == "repo_id" && not_a_model_repo => None,
+                Some(kw) => self.keyword_place(rule, kw, last),
+                None => {
+                    positional += 1;
+                    if self.starts_with_star(value) {
+                        continue;
+                    }
+                    rule.filter(|r| r.positional == Some(positional - 1))
+                        .map(|r| strong_place(r.callee, r.provider))
+                }
+            };
+            if let Some(place) = place {
+                self.value_in_place(value.clone(), place);
+            }
+        }
+    }
+
+    fn keyword_place(
+        &self,
+        rule: Option<&CallRule>,
+        keyword: &str,
+        callee_last: &str,
+    ) -> Option<Place> {
+        if let Some(rule) = rule.filter(|r| r.keywords.contains(&keyword)) {
+            let context = if keyword == "pretrained" {
+                format!("{}:pretrained", rule.callee)
+            } else {
+                rule.callee.to_string()
+            };
+            return Some(strong_place(&context, rule.provider));
+        }
+        MODEL_KEYWORDS.contains(&keyword).then(|| {
+            let provider = rule.and_then(|r| r.provider);
+            strong_place(&format!("{callee_last}({keyword}=)"), provider)
+        })
+    }
+
+    fn starts_with_star(&self, value: &Range<usize>) -> bool {
+        self.is_op(value.start, "*") || self.is_op(value.start, "**")
+    }
+
+    fn passes_pretrained_true(&self, args: &[(Option<&str>, Range<usize>)]) -> bool {
+        args.iter().any(|(kw, value)| {
+            *kw == Some("pretrained")
+                && self
+                    .code_tokens(value.clone())
+                    .first()
+                    .is_some_and(|&t| self.text(t) == "True")
+        })
+    }
+
+    /// `repo_type="dataset"` (or `"space"`) makes `repo_id` name something else than a model.
+    fn repo_type_is_not_model(&self, args: &[(Option<&str>, Range<usize>)]) -> bool {
+        args.iter().any(|(kw, value)| {
+            *kw == Some("repo_type")
+                && matches!(self.classify(value.clone()), Value::Literal { ref text, .. } if text != "model")
+        })
+    }
+
+    fn parameters(&mut self, frame: &Frame) {
+        for arg in &frame.args {
+            let code = self.code_tokens(arg.clone());
+            let Some(&name) = code.first() else { continue };
+            if self.tokens[name].kind != TokenKind::Name
+                || !MODEL_KEYWORDS.contains(&self.text(name))
+            {
+                continue;
+            }
+            let Some(&eq) = code
+                .iter()
+                .find(|&&t| self.tokens[t].depth == frame.inner_depth && self.is_op(t, "="))
+            else {
+                continue;
+            };
+            let place = strong_place(&format!("default:{}", self.text(name)), None);
+            self.value_in_place(eq + 1..arg.end, place);
+        }
+    }
+
+    fn dict(&mut self, frame: &Frame) {
+        for arg in &frame.args {
+            let code = self.code_tokens(arg.clone());
+            let Some(colon) = code
+                .iter()
+                .position(|&t| self.tokens[t].depth == frame.inner_depth && self.is_op(t, ":"))
+            else {
+                continue;
+            };
+            let Value::Literal { text: key, .. } = self.classify(arg.start..code[colon]) else {
+                continue;
+            };
+            let Some(strength) = candidate::config_key_strength(&key) else {
+                continue;
+            };
+            let place = Place {
+                context: format!("key:{key}"),
+                provider: None,
+                strength,
+            };
+            self.value_in_place(code[colon] + 1..arg.end, place);
+        }
+    }
+
+    /// A value in a model-naming place: report it now, or later once a name is resolved.
+    fn value_in_place(&mut self, expression: Range<usize>, place: Place) {
+        let value = self.classify(expression.clone());
+        if let Value::Var(name) = value {
+            self.uses.push(Use {
+                scope: self.current_scope(),
+                name,
+                token: expression.start,
+                expression,
+                place,
+            });
+        } else {
+            self.report(&value, &expression, &place);
+        }
+    }
+
+    fn report(&mut self, value: &Value, expression: &Range<usize>, place: &Place) {
+        match value {
+            Value::Literal { text, span } => self.push_literal(text, span.clone(), place),
+            Value::Dynamic => self.push_dynamic(expression, place),
+            Value::Env { default } => {
+                self.push_dynamic(expression, place);
+                if let Some((text, span)) = default {
+                    self.push_literal(text, span.clone(), place);
+                }
+            }
+            Value::Var(_) | Value::Unknown => {}
+        }
+    }
+
+    fn push_literal(&mut self, text: &str, span: Range<usize>, place: &Place) {
+        self.found.push(Found {
+            span,
+            text: text.to_string(),
+            kind: RefKind::Code,
+            context: place.context.clone(),
+            provider: candidate::provider_from_shape(text).or(place.provider),
+            dynamic: false,
+            strength: place.strength,
+        });
+    }
+
+    fn push_dynamic(&mut self, expression: &Range<usize>, place: &Place) {
+        let code = self.code_tokens(expression.clone());
+        let (Some(&first), Some(&last)) = (code.first(), code.last()) else {
+            return;
+        };
+        let span = self.tokens[first].range.start..self.tokens[last].range.end;
+        self.found.push(Found {
+            text: self.src[span.clone()].to_string(),
+            span,
+            kind: RefKind::Code,
+            context: place.context.clone(),
+            provider: place.provider,
+            dynamic: true,
+            strength: Strength::Strong,
+        });
+    }
+
+    /// What the expression in `range` evaluates to.
+    fn classify(&self, range: Range<usize>) -> Value {
+        let code = self.code_tokens(range);
+        let Some(&first) = code.first() else {
+            return Value::Unknown;
+        };
+        let strings: Vec<&Token> = code
+            .iter()
+            .map(|&t| &self.tokens[t])
+            .filter(|t| t.kind == TokenKind::String)
+            .collect();
+        if strings.len() == code.len() {
+            return self.literal(&strings);
+        }
+        if code.len() == 1
+            && self.tokens[first].kind == TokenKind::Name
+            && !KEYWORDS.contains(&self.text(first))
+        {
+            return Value::Var(self.text(first).to_string());
+        }
+        if let Some(env) = self.env_read(&code) {
+            return env;
+        }
+        if !strings.is_empty() && self.builds_string(&code) {
+            return Value::Dynamic;
+        }
+        if let Some(default) = self.field_default(&code) {
+            return default;
+        }
+        Value::Unknown
+    }
+
+    /// One or more adjacent string literals.
+    fn literal(&self, strings: &[&Token]) -> Value {
+        let infos: Vec<_> = strings.iter().filter_map(|t| t.string.as_deref()).collect();
+        if infos.iter().any(|s| s.has_fields) {
+            return Value::Dynamic;
+        }
+        let (Some(first), Some(last)) = (infos.first(), infos.last()) else {
+            return Value::Unknown;
+        };
+        let text: String = infos
+            .iter()
+            .map(|s| decode_string(self.src.get(s.content.clone()).unwrap_or(""), s.raw))
+            .collect();
+        Value::Literal {
+            text,
+            span: first.content.start..last.content.end,
+        }
+    }
+
+    /// `+`, `%`, `.format(…)` or `.join(…)` next to a string literal.
+    fn builds_string(&self, code: &[usize]) -> bool {
+        let base_depth = self.tokens[code[0]].depth;
+        code.iter().enumerate().any(|(n, &t)| {
+            let token = &self.tokens[t];
+            let top_level_op =
+                token.depth == base_depth && (self.is_op(t, "+") || self.is_op(t, "%"));
+            let method = token.kind == TokenKind::Name
+                && matches!(self.text(t), "format" | "join")
+                && n >= 2
+                && self.is_op(code[n - 1], ".")
+                && self.tokens[code[n - 2]].kind == TokenKind::String;
+            top_level_op || method || token.string.as_ref().is_some_and(|s| s.has_fields)
+        })
+    }
+
+    /// `os.environ["X"]`, `os.environ.get("X", "default")`, `os.getenv("X", "default")`.
+    fn env_read(&self, code: &[usize]) -> Option<Value> {
+        let words: Vec<&str> = code.iter().take(6).map(|&t| self.text(t)).collect();
+        let opener = match words.as_slice() {
+            ["os", ".", "environ", "[", ..] | ["os", ".", "getenv", "(", ..] => 3,
+            ["os", ".", "environ", ".", "get", "(", ..] => 5,
+            ["environ", ".", "get", "(", ..] => 3,
+            ["environ", "[", ..] | ["getenv", "(", ..] => 1,
+            _ => return None,
+        };
+        let open = code[opener];
+        let close = *code.last()?;
+        // The read must be the whole expression: it ends with the opener's closer.
+        let closes_opener = matches!(self.text(close), ")" | "]")
+            && self.tokens[close].depth == self.tokens[open].depth;
+        if !closes_opener {
+            return None;
+        }
+        let inner_depth = self.tokens[open].depth + 1;
+        let mut default = None;
+        let mut commas = code[opener + 1..code.len() - 1]
+            .iter()
+            .filter(|&&t| self.tokens[t].depth == inner_depth && self.is_op(t, ","));
+        if let Some(&comma) = commas.next() {
+            let end = commas.next().copied().unwrap_or(close);
+            if let Value::Literal { text, span } = self.classify(comma + 1..end) {
+                default = Some((text, span));
+            }
+        }
+        Some(Value::Env { default })
+    }
+
+    /// `field(default="x")` / `Field("x")`: the default of a dataclass or pydantic field.
+    fn field_default(&self, code: &[usize]) -> Option<Value> {
+        let [callee, open, ..] = code else {
+            return None;
+        };
+        if !matches!(self.text(*callee), "field" | "Field") || !self.is_op(*open, "(") {
+            return None;
+        }
+        let inner = self.tokens[*open].depth + 1;
+        let close = *code.last()?;
+        let mut start = *open + 1;
+        for t in *open + 1..=close {
+            let at_top = self.tokens[t].depth == inner;
+            let ends_arg = t == close || (at_top && self.is_op(t, ","));
+            if !ends_arg {
+                continue;
+            }
+            let (keyword, value) = self.keyword_of(&(start..t));
+            if keyword == Some("default") || (keyword.is_none() && start == *open + 1) {
+                let value = self.classify(value);
+                if matches!(value, Value::Literal { .. }) {
+                    return Some(value);
+                }
+            }
+            start = t + 1;
+        }
+        None
+    }
+
+    fn end_line(&mut self, newline: usize) {
+        let code = self.code_tokens(self.line_start..newline);
+        let Some(&first) = code.first() else { return };
+        match self.text(first) {
+            "import" | "from" => self.import(&code),
+            "def" | "class" => self.pending_scope = self.tokens[first].line_indent,
+            "async" if code.get(1).is_some_and(|&t| self.text(t) == "def") => {
+                self.pending_scope = self.tokens[first].line_indent;
+            }
+            _ => self.assignment(&code),
+        }
+    }
+
+    fn import(&mut self, code: &[usize]) {
+        let words: Vec<&str> = code.iter().map(|&t| self.text(t)).collect();
+        let (module, names) = match words.split_first() {
+            Some((&"from", rest)) => match rest.iter().position(|w| *w == "import") {
+                Some(at) => (rest[..at].concat(), &rest[at + 1..]),
+                None => return,
+            },
+            Some((&"import", rest)) => (String::new(), rest),
+            _ => return,
+        };
+        for item in names.split(|w| *w == ",") {
+            let item: Vec<&str> = item
+                .iter()
+                .copied()
+                .filter(|w| !matches!(*w, "(" | ")"))
+                .collect();
+            let (path, alias) = match item.iter().position(|w| *w == "as") {
+                Some(at) => (item[..at].concat(), item.get(at + 1).map(|s| s.to_string())),
+                None => (item.concat(), None),
+            };
+            if path.is_empty() || path == "*" {
+                continue;
+            }
+            match (module.is_empty(), alias) {
+                // `import a.b` binds `a`, which already reads as itself.
+                (true, None) => {}
+                (true, Some(alias)) => {
+                    self.imports.insert(alias, path);
+                }
+                (false, alias) => {
+                    let local = alias.unwrap_or_else(|| path.clone());
+                    self.imports.insert(local, format!("{module}.{path}"));
+                }
+            }
+        }
+    }
+
+    /// `NAME = value`, `NAME: T = value`, `obj.NAME = value` at statement level.
+    fn assignment(&mut self, code: &[usize]) {
+        let Some(eq) = code
+            .iter()
+            .position(|&t| self.tokens[t].depth == 0 && self.is_op(t, "="))
+        else {
+            return;
+        };
+        let (Some(&value_start), Some(&value_last)) = (code.get(eq + 1), code.last()) else {
+            return;
+        };
+        let target = &code[..eq];
+        let value = value_start..value_last + 1;
+        let Some(&name_token) = self.assignment_target(target) else {
+            return;
+        };
+        let name = self.text(name_token).to_string();
+        let classified = self.classify(value.clone());
+        if target.len() == 1 || self.is_op(target[1], ":") {
+            self.bindings
+                .entry((self.current_scope(), name.clone()))
+                .or_default()
+                .push(Binding {
+                    token: name_token,
+                    value: classified.clone(),
+                });
+        }
+        if is_model_name(&name) {
+            let place = Place {
+                context: format!("assign:{name}"),
+                provider: None,
+                strength: Strength::Weak,
+            };
+            match classified {
+                Value::Literal { .. } => self.report(&classified, &value, &place),
+                Value::Env {
+                    default: Some((text, span)),
+                } => self.push_literal(&text, span, &place),
+                _ => {}
+            }
+        }
+    }
+
+    /// The assigned name: `NAME`, `NAME: annotation`, or the last part of `a.b.NAME`.
+    fn assignment_target<'t>(&self, target: &'t [usize]) -> Option<&'t usize> {
+        let first = target.first()?;
+        if self.tokens[*first].kind != TokenKind::Name || KEYWORDS.contains(&self.text(*first)) {
+            return None;
+        }
+        if target.len() == 1 || self.is_op(target[1], ":") {
+            return Some(first);
+        }
+        let dotted = target.iter().enumerate().all(|(n, &t)| {
+            if n % 2 == 0 {
+                self.tokens[t].kind == TokenKind::Name
+            } else {
+                self.is_op(t, ".")
+            }
+        });
+        (dotted && target.len() % 2 == 1)
+            .then(|| target.last())
+            .flatten()
+    }
+
+    /// Resolves names used in strong contexts, then dedupes by span (strong wins).
+    fn finish(mut self, out: &mut Vec<Found>) {
+        let uses = std::mem::take(&mut self.uses);
+        for u in &uses {
+            let value = self.resolve(u.scope, &u.name, u.token, 0);
+            let expression = u.expression.clone();
+            self.report(&value, &expression, &u.place);
+        }
+        let mut found = self.found;
+        found.sort_by(|a, b| {
+            (a.span.start, a.span.end, std::cmp::Reverse(a.strength)).cmp(&(
+                b.span.start,
+                b.span.end,
+                std::cmp::Reverse(b.strength),
+            ))
+        });
+        found.dedup_by(|later, kept| later.span == kept.span);
+        out.extend(found);
+    }
+
+    /// The value a name has at token `at` in `scope`: the last assignment before
+    /// it in the same scope, else (from enclosing scopes) the last before it or
+    /// the first after it — a function body runs after the module has loaded.
+    fn resolve(&self, scope: usize, name: &str, at: usize, hops: u32) -> Value {
+        if hops > 8 {
+            return Value::Unknown;
+        }
+        let mut current = Some(scope);
+        let mut own = true;
+        while let Some(s) = current {
+            if let Some(bindings) = self.bindings.get(&(s, name.to_string())) {
+                let before = bindings.iter().rev().find(|b| b.token < at);
+                let chosen = if own {
+                    before
+                } else {
+                    before.or(bindings.first())
+                };
+                if let Some(binding) = chosen {
+                    return match &binding.value {
+                        Value::Var(next) => self.resolve(s, next, binding.token, hops + 1),
+                        other => other.clone(),
+                    };
+                }
+            }
+            own = false;
+            current = self.scope_parent.get(s).copied().flatten();
+        }
+        Value::Unknown
+    }
+}
+
+fn strong_place(context: &str, provider: Option<&'static str>) -> Place {
+    Place {
+        context: context.to_string(),
+        provider,
+        strength: Strength::Strong,
+    }
+}
+
+/// Assignment targets whose value is a model: config keys, `*_MODEL`, `checkpoint`.
+fn is_model_name(name: &str) -> bool {
+    candidate::config_key_strength(name).is_some()
+        || candidate::is_model_variable(name)
+        || MODEL_KEYWORDS.contains(&name)
+}
+
+/// The value of a string literal's content (escapes decoded unless raw).
+fn decode_string(content: &str, raw: bool) -> String {
+    if raw || !content.contains('\\') {
+        return content.to_string();
+    }
+    let mut out = String::with_capacity(content.len());
+    let mut chars = content.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('0') => out.push('\0'),
+            Some('\n') => {}
+            Some('\r') => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+            }
+            Some(e @ ('x' | 'u' | 'U')) => {
+                let width = match e {
+                    'x' => 2,
+                    'u' => 4,
+                    _ => 8,
+                };
+                let hex: String = chars.by_ref().take(width).collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    Some(decoded) => out.push(decoded),
+                    None => {
+                        out.push('\\');
+                        out.push(e);
+                        out.push_str(&hex);
+                    }
+                }
+            }
+            Some(other @ ('\\' | '\'' | '"')) => out.push(other),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,36 @@
+//! `modelgate list`: the inventory of references, no policy.
+
+use std::io::Write;
+
+use crate::app::{AppError, Outcome};
+use crate::cli::{ListArgs, ListFormat, ScanArgs};
+use crate::extract::ExtractOptions;
+use crate::report;
+use crate::walk::{self, Targets, WalkOptions};
+
+pub fn run(args: &ListArgs) -> Result<Outcome, AppError> {
+    let targets = Targets::from_args(&args.scan.paths)?;
+    let scan = walk::scan(&targets, &walk_options(&args.scan))?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match args.format {
+        ListFormat::Json => report::json::write_list(&mut out, &targets.root_display, &scan)?,
+        ListFormat::Table => {
+            report::table::write(&mut out, &scan)?;
+            report::table::write_summary(&mut std::io::stderr().lock(), &scan, args.scan.verbose)?;
+        }
+    }
+    out.flush()?;
+    Ok(Outcome::Clean)
+}
+
+pub fn walk_options(args: &ScanArgs) -> WalkOptions {
+    WalkOptions {
+        threads: args.threads,
+        max_file_size: args.max_file_size,
+        exclude: args.exclude.clone(),
+        extract: ExtractOptions {
+            include_docs: args.include_docs,
+        },
+    }
+}

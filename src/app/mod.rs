@@ -1,0 +1,51 @@
+//! The command layer: one file per subcommand, orchestration only.
+
+pub mod list;
+
+use crate::cli::{Cli, Command};
+
+/// How a command ended, mapped to the process exit code by `main`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0: no error-level finding.
+    Clean,
+    /// Exit 1: at least one error-level finding.
+    Findings,
+}
+
+/// A usage, configuration or rules error, or a missing scan path: exit 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+#[derive(Debug)]
+pub enum AppError {
+    Usage(UsageError),
+    /// Writing the output failed (a closed pipe ends the run quietly).
+    Output(std::io::Error),
+}
+
+impl From<std::io::Error> for AppError {
+    fn from(e: std::io::Error) -> Self {
+        AppError::Output(e)
+    }
+}
+
+impl From<crate::walk::WalkError> for AppError {
+    fn from(e: crate::walk::WalkError) -> Self {
+        AppError::Usage(UsageError(e.to_string()))
+    }
+}
+
+pub fn run(cli: Cli) -> Result<Outcome, AppError> {
+    match cli.command {
+        Command::List(args) => list::run(&args),
+    }
+}

@@ -1,0 +1,168 @@
+//! The strong contexts of Python (SPEC "What counts as a model reference"):
+//! which argument of which call names a model.
+
+/// A call whose argument names a model. `callee` is matched as a dotted suffix
+/// of the call's qualified name (imports expanded): `from_pretrained` matches
+/// `AutoModel.from_pretrained`, `clip.load` matches `clip.load` but not `open_clip.load`.
+#[derive(Debug)]
+pub struct CallRule {
+    pub callee: &'static str,
+    /// The positional argument that names the model.
+    pub positional: Option<usize>,
+    /// Keyword arguments that name the model.
+    pub keywords: &'static [&'static str],
+    pub provider: Option<&'static str>,
+    /// Only when the call also passes `pretrained=True` (timm loads no weights otherwise).
+    pub needs_pretrained_true: bool,
+}
+
+const fn rule(
+    callee: &'static str,
+    positional: Option<usize>,
+    keywords: &'static [&'static str],
+    provider: Option<&'static str>,
+) -> CallRule {
+    CallRule {
+        callee,
+        positional,
+        keywords,
+        provider,
+        needs_pretrained_true: false,
+    }
+}
+
+const HF: Option<&str> = Some("huggingface");
+const OPENAI: Option<&str> = Some("openai");
+const ANTHROPIC: Option<&str> = Some("anthropic");
+const GOOGLE: Option<&str> = Some("google");
+const OLLAMA: Option<&str> = Some("ollama");
+
+pub static CALL_RULES: &[CallRule] = &[
+    rule(
+        "from_pretrained",
+        Some(0),
+        &["pretrained_model_name_or_path"],
+        HF,
+    ),
+    rule("pipeline", Some(1), &["model"], HF),
+    rule("SentenceTransformer", Some(0), &["model_name_or_path"], HF),
+    rule(
+        "CrossEncoder",
+        Some(0),
+        &["model_name", "model_name_or_path"],
+        HF,
+    ),
+    rule("hf_hub_download", Some(0), &["repo_id"], HF),
+    rule("snapshot_download", Some(0), &["repo_id"], HF),
+    rule(
+        "whisper.load_model",
+        Some(0),
+        &["name"],
+        Some("openai-whisper"),
+    ),
+    rule("clip.load", Some(0), &["name"], Some("openai-clip")),
+    rule(
+        "open_clip.create_model_and_transforms",
+        Some(0),
+        &["model_name", "pretrained"],
+        Some("open_clip"),
+    ),
+    rule(
+        "open_clip.create_model_from_pretrained",
+        Some(0),
+        &["model_name", "pretrained"],
+        Some("open_clip"),
+    ),
+    rule(
+        "open_clip.create_model",
+        Some(0),
+        &["model_name", "pretrained"],
+        Some("open_clip"),
+    ),
+    CallRule {
+        needs_pretrained_true: true,
+        ..rule("timm.create_model", Some(0), &["model_name"], Some("timm"))
+    },
+    rule("torch.hub.load", Some(1), &["model"], Some("torch-hub")),
+    rule("LLM", Some(0), &["model"], HF),
+    rule("GenerativeModel", Some(0), &["model_name"], GOOGLE),
+    rule("models.generate_content", None, &["model"], GOOGLE),
+    rule("ChatGoogleGenerativeAI", None, &["model"], GOOGLE),
+    rule("chat.completions.create", None, &["model"], OPENAI),
+    rule("completions.create", None, &["model"], OPENAI),
+    rule("embeddings.create", None, &["model"], OPENAI),
+    rule("responses.create", None, &["model"], OPENAI),
+    rule("images.generate", None, &["model"], OPENAI),
+    rule("transcriptions.create", None, &["model"], OPENAI),
+    rule("speech.create", None, &["model"], OPENAI),
+    rule("ChatOpenAI", None, &["model", "model_name"], OPENAI),
+    rule("OpenAIEmbeddings", None, &["model"], OPENAI),
+    rule("messages.create", None, &["model"], ANTHROPIC),
+    rule("messages.stream", None, &["model"], ANTHROPIC),
+    rule("ChatAnthropic", None, &["model", "model_name"], ANTHROPIC),
+    rule("ollama.chat", None, &["model"], OLLAMA),
+    rule("ollama.generate", None, &["model"], OLLAMA),
+    rule("ollama.embed", None, &["model"], OLLAMA),
+    rule("ollama.embeddings", None, &["model"], OLLAMA),
+    rule("ollama.pull", Some(0), &["model"], OLLAMA),
+    rule("ollama.show", Some(0), &["model"], OLLAMA),
+    rule("ChatOllama", None, &["model"], OLLAMA),
+    rule("HuggingFaceEmbeddings", None, &["model_name"], HF),
+    rule("HuggingFaceEndpoint", None, &["repo_id"], HF),
+];
+
+/// Keyword arguments (and parameters with defaults) that name a model in any call.
+pub const MODEL_KEYWORDS: &[&str] = &[
+    "model",
+    "model_name",
+    "model_id",
+    "model_name_or_path",
+    "pretrained_model_name_or_path",
+    "repo_id",
+    "base_model",
+    "checkpoint",
+    "embedding_model",
+    "llm_model",
+];
+
+/// Whether `qualified` (a dotted call name) ends with the dotted `pattern`.
+pub fn callee_matches(qualified: &str, pattern: &str) -> bool {
+    qualified
+        .strip_suffix(pattern)
+        .is_some_and(|head| head.is_empty() || head.ends_with('.'))
+}
+
+/// The first rule whose callee matches.
+pub fn rule_for(qualified: &str) -> Option<&'static CallRule> {
+    CALL_RULES
+        .iter()
+        .find(|r| callee_matches(qualified, r.callee))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn callees_match_on_dot_boundaries() {
+        assert!(callee_matches(
+            "AutoModel.from_pretrained",
+            "from_pretrained"
+        ));
+        assert!(callee_matches("from_pretrained", "from_pretrained"));
+        assert!(callee_matches(
+            "self.client.chat.completions.create",
+            "chat.completions.create"
+        ));
+        assert!(!callee_matches("open_clip.load", "clip.load"));
+        assert!(!callee_matches("my_from_pretrained", "from_pretrained"));
+        assert_eq!(
+            rule_for("client.chat.completions.create").unwrap().callee,
+            "chat.completions.create"
+        );
+        assert_eq!(
+            rule_for("open_clip.create_model").unwrap().callee,
+            "open_clip.create_model"
+        );
+    }
+}

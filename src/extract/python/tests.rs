@@ -1,0 +1,268 @@
+use super::*;
+
+/// `text@context` of every admitted reference, in order.
+fn texts(src: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    extract(src, &mut out);
+    out.retain(|f| candidate::admit(f, &|_| false));
+    out.iter()
+        .map(|f| {
+            assert_eq!(&src[f.span.clone()], f.text, "span and text agree");
+            format!("{}@{}", f.text, f.context)
+        })
+        .collect()
+}
+
+#[test]
+fn strong_calls() {
+    let src = r#"
+from transformers import AutoModel, pipeline
+m = AutoModel.from_pretrained("bert-base-uncased")
+p = pipeline("text-generation", "gpt2")
+q = pipeline(task="fill-mask", model="distilroberta-base")
+import whisper
+w = whisper.load_model("large-v3")
+"#;
+    assert_eq!(
+        texts(src),
+        [
+            "bert-base-uncased@from_pretrained",
+            "gpt2@pipeline",
+            "distilroberta-base@pipeline",
+            "large-v3@whisper.load_model"
+        ]
+    );
+}
+
+#[test]
+fn spans_are_the_string_content() {
+    let src = "x = AutoTokenizer.from_pretrained('org/name')\n";
+    let mut out = Vec::new();
+    extract(src, &mut out);
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].span, 35..43);
+    assert_eq!(out[0].provider, Some("huggingface"));
+    assert_eq!(out[0].kind, RefKind::Code);
+}
+
+#[test]
+fn comments_docstrings_and_class_names_never_count() {
+    let src = r#"
+"""Load with AutoModel.from_pretrained("meta-llama/Llama-2-7b-hf")."""
+# model = AutoModel.from_pretrained("gpt2")
+class Loader:
+    '''from_pretrained("org/name")'''
+    def load(self):
+        return LlamaForCausalLM.from_pretrained(self.path)
+see = "https://arxiv.org/abs/2307.09288"
+"#;
+    assert!(texts(src).is_empty(), "{:?}", texts(src));
+}
+
+#[test]
+fn import_aliases_are_followed() {
+    let src = "from whisper import load_model as lm\nimport clip as c\nlm('base')\nc.load('ViT-B/32')\nload_model('tiny')\n";
+    assert_eq!(
+        texts(src),
+        ["base@whisper.load_model", "ViT-B/32@clip.load"]
+    );
+}
+
+#[test]
+fn keyword_arguments_and_defaults() {
+    let src = r#"
+client.chat.completions.create(model="gpt-4o", messages=[])
+anthropic_client.messages.create(model="claude-3-5-sonnet-20241022")
+Agent(model="gpt-4o-mini", temperature=0)
+def load(model_name: str = "sentence-transformers/all-MiniLM-L6-v2", other="x"):
+    pass
+"#;
+    assert_eq!(
+        texts(src),
+        [
+            "gpt-4o@chat.completions.create",
+            "claude-3-5-sonnet-20241022@messages.create",
+            "gpt-4o-mini@Agent(model=)",
+            "sentence-transformers/all-MiniLM-L6-v2@default:model_name",
+        ]
+    );
+}
+
+#[test]
+fn constants_passed_to_strong_contexts_are_reported_at_the_literal() {
+    let src = r#"
+CHECKPOINT = "gpt2"
+def build():
+    local = "distilgpt2"
+    a = AutoModel.from_pretrained(local)
+    return AutoModel.from_pretrained(CHECKPOINT)
+def late():
+    return SentenceTransformer(EMBEDDER)
+EMBEDDER = "all-MiniLM-L6-v2"
+"#;
+    let mut out = Vec::new();
+    extract(src, &mut out);
+    let got: Vec<_> = out
+        .iter()
+        .map(|f| (f.text.as_str(), f.context.as_str(), f.strength))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("gpt2", "from_pretrained", Strength::Strong),
+            ("distilgpt2", "from_pretrained", Strength::Strong),
+            ("all-MiniLM-L6-v2", "SentenceTransformer", Strength::Strong),
+        ]
+    );
+    assert_eq!(&src[out[0].span.clone()], "gpt2");
+}
+
+#[test]
+fn function_scopes_do_not_leak() {
+    let src = "def a():\n    name = 'gpt2'\ndef b():\n    return AutoModel.from_pretrained(name)\n";
+    assert!(texts(src).is_empty());
+}
+
+#[test]
+fn weak_assignments_need_a_model_shape() {
+    let src = "MODEL = 'gpt2'\nDEFAULT_MODEL = 'gpt-4o'\nBASE_MODEL = 'meta-llama/Llama-2-7b-hf'\nDATASET = 'tatsu-lab/alpaca'\nself.model_name = 'org/x'\n";
+    assert_eq!(
+        texts(src),
+        [
+            "gpt-4o@assign:DEFAULT_MODEL",
+            "meta-llama/Llama-2-7b-hf@assign:BASE_MODEL",
+            "org/x@assign:model_name"
+        ]
+    );
+}
+
+#[test]
+fn dynamic_references() {
+    let src = r#"
+import os
+a = AutoModel.from_pretrained(f"{org}/llama-{size}")
+b = AutoModel.from_pretrained("org/" + name)
+c = AutoModel.from_pretrained(os.environ["MODEL_ID"])
+d = AutoModel.from_pretrained("org/{}".format(size))
+e = AutoModel.from_pretrained(f"constant")
+ENV_MODEL = os.getenv("LLM_MODEL", "gpt-4o-mini")
+client.chat.completions.create(model=ENV_MODEL)
+g = AutoModel.from_pretrained(args.model_name_or_path)
+"#;
+    let mut out = Vec::new();
+    extract(src, &mut out);
+    let got: Vec<_> = out.iter().map(|f| (f.text.as_str(), f.dynamic)).collect();
+    assert_eq!(
+        got,
+        [
+            ("f\"{org}/llama-{size}\"", true),
+            ("\"org/\" + name", true),
+            ("os.environ[\"MODEL_ID\"]", true),
+            ("\"org/{}\".format(size)", true),
+            ("constant", false),
+            ("gpt-4o-mini", false),
+            ("ENV_MODEL", true),
+        ]
+    );
+}
+
+#[test]
+fn dataset_repos_and_untrained_timm_are_not_models() {
+    let src = r#"
+hf_hub_download(repo_id="org/data", repo_type="dataset", filename="x.json")
+snapshot_download("org/model")
+timm.create_model("resnet50")
+timm.create_model("vit_base_patch16_224", pretrained=True)
+"#;
+    assert_eq!(
+        texts(src),
+        [
+            "org/model@snapshot_download",
+            "vit_base_patch16_224@timm.create_model"
+        ]
+    );
+}
+
+#[test]
+fn dict_entries_under_model_keys() {
+    let src = "payload = {\"model\": \"gpt-4o\", \"messages\": [], \"model_name\": \"gpt2\", \"x\": \"org/n\"}\n";
+    assert_eq!(texts(src), ["gpt-4o@key:model", "gpt2@key:model_name"]);
+}
+
+#[test]
+fn local_paths_are_not_references() {
+    let src = "AutoModel.from_pretrained('./checkpoints/run1')\nAutoModel.from_pretrained('/opt/models/x')\ntorch.load('best.pt')\n";
+    assert!(texts(src).is_empty());
+}
+
+#[test]
+fn open_clip_torch_hub_and_dataclass_fields() {
+    let src = r#"
+import open_clip
+open_clip.create_model_and_transforms("ViT-B-32", pretrained="laion2b_s34b_b79k")
+torch.hub.load("facebookresearch/dinov2", "dinov2_vits14")
+@dataclass
+class Args:
+    model_name_or_path: str = field(default="roberta-base")
+    base_model: str = "meta-llama/Llama-2-7b-hf"
+"#;
+    assert_eq!(
+        texts(src),
+        [
+            "ViT-B-32@open_clip.create_model_and_transforms",
+            "laion2b_s34b_b79k@open_clip.create_model_and_transforms:pretrained",
+            "dinov2_vits14@torch.hub.load",
+            "meta-llama/Llama-2-7b-hf@assign:base_model",
+        ]
+    );
+}
+
+#[test]
+fn unterminated_and_broken_code_is_survived() {
+    for src in [
+        "from_pretrained('gpt2",
+        "f(\"\"\"",
+        "))) (((",
+        "f'{",
+        "x = f'{a['b'",
+        "def (",
+        "\\",
+    ] {
+        let mut out = Vec::new();
+        extract(src, &mut out);
+    }
+}
+
+#[test]
+fn non_ascii_and_crlf() {
+    let src = "# naïve café\r\nm = AutoModel.from_pretrained(\"gpt2\")  # ünïcode\r\n";
+    let mut out = Vec::new();
+    extract(src, &mut out);
+    assert_eq!(out.len(), 1);
+    assert_eq!(&src[out[0].span.clone()], "gpt2");
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn never_panics_on_arbitrary_text(src in "\\PC{0,200}") {
+            let mut out = Vec::new();
+            extract(&src, &mut out);
+            for f in &out {
+                prop_assert!(src.get(f.span.clone()).is_some());
+            }
+        }
+
+        #[test]
+        fn never_panics_on_python_like_text(src in "[a-z_. ()\\[\\]{}=,+:'\"f#\\n\\\\]{0,120}") {
+            let mut out = Vec::new();
+            extract(&src, &mut out);
+            for f in &out {
+                prop_assert!(src.get(f.span.clone()).is_some());
+            }
+        }
+    }
+}

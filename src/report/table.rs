@@ -1,0 +1,75 @@
+//! `list --format table`: one aligned line per reference, summary on stderr.
+
+use std::io::Write;
+
+use crate::model::Scan;
+use crate::report::visible;
+
+pub fn write(out: &mut dyn Write, scan: &Scan) -> std::io::Result<()> {
+    let rows: Vec<[String; 4]> = scan
+        .references
+        .iter()
+        .map(|r| {
+            let text = if r.dynamic {
+                format!("{} (dynamic)", visible(&r.text))
+            } else {
+                visible(&r.text).into_owned()
+            };
+            [
+                format!("{}:{}:{}", visible(&r.path), r.line.0, r.column.0),
+                r.kind.as_str().to_string(),
+                visible(&r.context).into_owned(),
+                text,
+            ]
+        })
+        .collect();
+    let header = ["LOCATION", "KIND", "CONTEXT", "REFERENCE"].map(String::from);
+    let widths: Vec<usize> = (0..3)
+        .map(|i| {
+            rows.iter()
+                .chain([&header])
+                .map(|r| r[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in [&header].into_iter().chain(&rows) {
+        writeln!(
+            out,
+            "{:w0$}  {:w1$}  {:w2$}  {}",
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2]
+        )?;
+    }
+    Ok(())
+}
+
+pub fn write_summary(err: &mut dyn Write, scan: &Scan, verbose: bool) -> std::io::Result<()> {
+    if verbose {
+        for s in &scan.skipped {
+            writeln!(
+                err,
+                "skipped {}: {}",
+                visible(&s.path),
+                visible(&s.reason.to_string())
+            )?;
+        }
+    }
+    let hint = if !verbose && !scan.skipped.is_empty() {
+        " (-v lists them)"
+    } else {
+        ""
+    };
+    writeln!(
+        err,
+        "{} references in {} files scanned; {} files skipped{hint}",
+        scan.references.len(),
+        scan.files_scanned,
+        scan.skipped.len()
+    )
+}
