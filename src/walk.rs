@@ -355,6 +355,12 @@ impl Worker {
         if self.buffer.len() as u64 > limit {
             return Err(SkipReason::TooLarge(self.buffer.len() as u64));
         }
+        // UTF-16 text has NUL bytes too; name the real reason.
+        if let Err(e @ text::DecodeError::Utf16Bom) =
+            text::decode(&self.buffer[..self.buffer.len().min(2)])
+        {
+            return Err(SkipReason::NotUtf8(e.to_string()));
+        }
         let sniff = &self.buffer[..self.buffer.len().min(BINARY_SNIFF_LEN)];
         if memchr::memchr(0, sniff).is_some() {
             return Err(SkipReason::Binary);

@@ -23,12 +23,20 @@ fn list_json(root: &Path, extra: &[&str]) -> Value {
         .args(extra)
         .output()
         .expect("modelgate runs");
-    assert_eq!(output.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     serde_json::from_slice(&output.stdout).expect("valid JSON")
 }
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     entries.sort();
     for path in entries {
         if path.is_dir() {
@@ -40,12 +48,17 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn relative(path: &Path) -> String {
-    path.strip_prefix(corpus()).unwrap().to_string_lossy().replace('\\', "/")
+    path.strip_prefix(corpus())
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 /// Markers `expect-ref: A B` and `expect-dynamic: EXPR` on each line of a file.
 fn inline_expectations(path: &Path, out: &mut BTreeSet<Expected>) {
-    let Ok(text) = std::fs::read_to_string(path) else { return };
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     for (n, line) in text.split('\n').enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
@@ -55,12 +68,22 @@ fn inline_expectations(path: &Path, out: &mut BTreeSet<Expected>) {
             let mut from = 0;
             for id in line[at + "expect-ref:".len()..].split_whitespace() {
                 let found = code[from..].find(id).unwrap_or_else(|| {
-                    panic!("{}:{line_no}: marker text `{id}` is not on the line", relative(path))
+                    panic!(
+                        "{}:{line_no}: marker text `{id}` is not on the line",
+                        relative(path)
+                    )
                 });
                 let byte = from + found;
                 let column = code[..byte].chars().count() as u64 + 1;
                 let end = column + id.chars().count() as u64;
-                out.insert((relative(path), line_no, column, Some(end), id.to_string(), false));
+                out.insert((
+                    relative(path),
+                    line_no,
+                    column,
+                    Some(end),
+                    id.to_string(),
+                    false,
+                ));
                 from = byte + id.len();
             }
         }
@@ -68,10 +91,20 @@ fn inline_expectations(path: &Path, out: &mut BTreeSet<Expected>) {
             let expr = line[at + "expect-dynamic:".len()..].trim();
             let code = &line[..at];
             let byte = code.find(expr).unwrap_or_else(|| {
-                panic!("{}:{line_no}: dynamic marker `{expr}` is not on the line", relative(path))
+                panic!(
+                    "{}:{line_no}: dynamic marker `{expr}` is not on the line",
+                    relative(path)
+                )
             });
             let column = code[..byte].chars().count() as u64 + 1;
-            out.insert((relative(path), line_no, column, None, expr.to_string(), true));
+            out.insert((
+                relative(path),
+                line_no,
+                column,
+                None,
+                expr.to_string(),
+                true,
+            ));
         }
     }
 }
@@ -80,7 +113,11 @@ fn inline_expectations(path: &Path, out: &mut BTreeSet<Expected>) {
 fn sidecar_expectations(sidecar: &Path, out: &mut BTreeSet<Expected>) {
     let target = sidecar.with_extension("");
     let text = std::fs::read_to_string(sidecar).unwrap();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+    for line in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
         let (position, rest) = line.split_once(' ').expect("LINE:COLUMN TEXT");
         let (l, c) = position.split_once(':').expect("LINE:COLUMN");
         let (dynamic, text) = match rest.strip_prefix("dynamic ") {
@@ -89,7 +126,14 @@ fn sidecar_expectations(sidecar: &Path, out: &mut BTreeSet<Expected>) {
         };
         let column: u64 = c.parse().unwrap();
         let end = (!dynamic).then(|| column + text.chars().count() as u64);
-        out.insert((relative(&target), l.parse().unwrap(), column, end, text.to_string(), dynamic));
+        out.insert((
+            relative(&target),
+            l.parse().unwrap(),
+            column,
+            end,
+            text.to_string(),
+            dynamic,
+        ));
     }
 }
 
@@ -131,7 +175,9 @@ fn actual(json: &Value) -> BTreeSet<Expected> {
 
 fn show(set: &BTreeSet<&Expected>) -> String {
     set.iter()
-        .map(|(p, l, c, _, t, d)| format!("  {p}:{l}:{c} {}{t}\n", if *d { "dynamic " } else { "" }))
+        .map(|(p, l, c, _, t, d)| {
+            format!("  {p}:{l}:{c} {}{t}\n", if *d { "dynamic " } else { "" })
+        })
         .collect()
 }
 
@@ -148,7 +194,11 @@ fn every_marked_reference_is_listed_and_nothing_else() {
         show(&missing),
         show(&extra)
     );
-    assert!(expected.len() >= 100, "the corpus keeps at least 100 references, has {}", expected.len());
+    assert!(
+        expected.len() >= 100,
+        "the corpus keeps at least 100 references, has {}",
+        expected.len()
+    );
 }
 
 #[test]
@@ -167,7 +217,13 @@ fn markdown_is_only_scanned_with_include_docs() {
 fn summary_counts_match_the_lists() {
     let json = list_json(&corpus(), &["--include-docs"]);
     let summary = &json["summary"];
-    assert_eq!(summary["references"].as_u64().unwrap() as usize, json["references"].as_array().unwrap().len());
-    assert_eq!(summary["files_skipped"].as_u64().unwrap() as usize, json["skipped"].as_array().unwrap().len());
+    assert_eq!(
+        summary["references"].as_u64().unwrap() as usize,
+        json["references"].as_array().unwrap().len()
+    );
+    assert_eq!(
+        summary["files_skipped"].as_u64().unwrap() as usize,
+        json["skipped"].as_array().unwrap().len()
+    );
     assert_eq!(json["schema"], "modelgate/v1");
 }

@@ -1,0 +1,279 @@
+//! `modelgate list` end to end: walking rules, skips, exit codes, determinism.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn modelgate(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_modelgate"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("modelgate runs")
+}
+
+fn json(output: &Output) -> Value {
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("valid JSON")
+}
+
+fn texts(value: &Value) -> Vec<String> {
+    value["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{}:{}:{} {}",
+                r["path"].as_str().unwrap(),
+                r["line"],
+                r["column"],
+                r["text"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+fn skipped(value: &Value) -> Vec<String> {
+    value["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {}",
+                s["path"].as_str().unwrap(),
+                s["reason"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+fn write(dir: &Path, path: &str, content: &[u8]) {
+    let path = dir.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, content).unwrap();
+}
+
+const USE_GPT2: &[u8] = b"m = AutoModel.from_pretrained(\"gpt2\")\n";
+
+#[test]
+fn a_missing_path_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = modelgate(dir.path(), &["list", "does-not-exist"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("path does not exist: does-not-exist"));
+}
+
+#[test]
+fn gitignored_files_are_skipped_unless_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".gitignore", b"generated/\n");
+    write(dir.path(), "generated/a.py", USE_GPT2);
+    write(dir.path(), "src/b.py", USE_GPT2);
+    let walked = json(&modelgate(dir.path(), &["list", ".", "--format", "json"]));
+    assert_eq!(texts(&walked), ["src/b.py:1:32 gpt2"]);
+    let named = json(&modelgate(
+        dir.path(),
+        &["list", "generated/a.py", "--format", "json"],
+    ));
+    assert_eq!(texts(&named), ["generated/a.py:1:32 gpt2"]);
+}
+
+#[test]
+fn exclude_globs_apply_to_walked_and_named_files() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "third_party/x/a.py", USE_GPT2);
+    write(dir.path(), "nb/b.py", USE_GPT2);
+    write(dir.path(), "c.py", USE_GPT2);
+    let out = json(&modelgate(
+        dir.path(),
+        &[
+            "list",
+            "--exclude",
+            "third_party/**",
+            "--exclude",
+            "b.py",
+            "--format",
+            "json",
+        ],
+    ));
+    assert_eq!(texts(&out), ["c.py:1:32 gpt2"]);
+    let named = json(&modelgate(
+        dir.path(),
+        &[
+            "list",
+            "third_party/x/a.py",
+            "c.py",
+            "--exclude",
+            "third_party/**",
+            "--format",
+            "json",
+        ],
+    ));
+    assert_eq!(texts(&named), ["c.py:1:32 gpt2"]);
+}
+
+#[test]
+fn hidden_files_and_ci_folders_are_scanned_but_git_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".hidden/a.py", USE_GPT2);
+    write(dir.path(), ".git/b.py", USE_GPT2);
+    let out = json(&modelgate(dir.path(), &["list", "--format", "json"]));
+    assert_eq!(texts(&out), [".hidden/a.py:1:32 gpt2"]);
+}
+
+#[test]
+fn skips_are_recorded_with_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "binary.py",
+        b"AutoModel.from_pretrained(\"gpt2\")\0\x01",
+    );
+    write(
+        dir.path(),
+        "latin1.py",
+        b"# caf\xe9\nAutoModel.from_pretrained(\"gpt2\")\n",
+    );
+    write(dir.path(), "utf16.py", b"\xff\xfea\0");
+    write(dir.path(), "big.py", &vec![b'#'; 2048]);
+    write(dir.path(), "ok.py", USE_GPT2);
+    write(dir.path(), "image.png", b"\x89PNG\0\0");
+    let output = modelgate(
+        dir.path(),
+        &["list", "--max-file-size", "1KiB", "--format", "json"],
+    );
+    let out = json(&output);
+    assert_eq!(texts(&out), ["ok.py:1:32 gpt2"]);
+    assert_eq!(
+        skipped(&out),
+        [
+            "big.py too-large",
+            "binary.py binary",
+            "latin1.py not-utf8",
+            "utf16.py not-utf8"
+        ]
+    );
+    assert_eq!(out["summary"]["files_skipped"], 4);
+    assert_eq!(out["summary"]["files_scanned"], 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_are_never_opened_and_links_never_leave_the_root() {
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "secret.py", USE_GPT2);
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "real.py", USE_GPT2);
+    let fifo = dir.path().join("pipe.py");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.py"),
+        dir.path().join("escape.py"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("outside_dir")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("real.py"), dir.path().join("alias.py")).unwrap();
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
+    let out = json(&modelgate(dir.path(), &["list", "--format", "json"]));
+    assert_eq!(texts(&out), ["real.py:1:32 gpt2"]);
+    assert_eq!(
+        skipped(&out),
+        [
+            "escape.py symlink-outside-root",
+            "outside_dir symlink-outside-root",
+            "pipe.py not-regular-file"
+        ]
+    );
+    let named = json(&modelgate(
+        dir.path(),
+        &[
+            "list",
+            "pipe.py",
+            "escape.py",
+            "alias.py",
+            "--format",
+            "json",
+        ],
+    ));
+    assert_eq!(texts(&named), ["alias.py:1:32 gpt2"]);
+    assert_eq!(
+        skipped(&named),
+        ["escape.py symlink-outside-root", "pipe.py not-regular-file"]
+    );
+}
+
+#[test]
+fn verbose_table_lists_skipped_files_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "binary.py", b"\0");
+    write(dir.path(), "ok.py", USE_GPT2);
+    let output = modelgate(dir.path(), &["list", "-v"]);
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        stdout,
+        "LOCATION  KIND  CONTEXT          REFERENCE\nok.py:1:32  code  from_pretrained  gpt2\n"
+            .replace("LOCATION  ", "LOCATION    ")
+    );
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        stderr,
+        "skipped binary.py: binary file (NUL byte in the first 8 KiB)\n1 references in 1 files scanned; 1 files skipped\n"
+    );
+}
+
+#[test]
+fn extensionless_scripts_are_classified_by_their_shebang() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "bin/train",
+        b"#!/usr/bin/env python3\nAutoModel.from_pretrained(\"gpt2\")\n",
+    );
+    write(
+        dir.path(),
+        "LICENSE",
+        b"AutoModel.from_pretrained(\"gpt2\")\n",
+    );
+    let out = json(&modelgate(dir.path(), &["list", "--format", "json"]));
+    assert_eq!(texts(&out), ["bin/train:2:28 gpt2"]);
+}
+
+#[test]
+fn output_is_byte_identical_across_thread_counts() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/refs");
+    let corpus = corpus.to_str().unwrap();
+    let run = |threads: &str| {
+        let output = modelgate(
+            Path::new("."),
+            &[
+                "list",
+                corpus,
+                "--include-docs",
+                "--format",
+                "json",
+                "--threads",
+                threads,
+            ],
+        );
+        assert_eq!(output.status.code(), Some(0));
+        output.stdout
+    };
+    let one = run("1");
+    assert!(one.len() > 1000);
+    for _ in 0..3 {
+        assert_eq!(run("8"), one);
+    }
+}
