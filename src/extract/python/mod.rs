@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use crate::extract::candidate;
 use crate::model::{Found, RefKind, Strength};
-use rules::{rule_for, CallRule, MODEL_KEYWORDS};
+use rules::{rule_for, CallRule, GENERIC_KEYWORDS, MODEL_KEYWORDS, PUBLISHING_CALLS};
 use tokenize::{tokenize, Token, TokenKind};
 
 /// Finds the model references of a Python source text.
@@ -291,6 +291,10 @@ impl<'a> Analysis<'a> {
     }
 
     fn call(&mut self, frame: &Frame) {
+        let last = frame.callee.rsplit('.').next().unwrap_or("");
+        if PUBLISHING_CALLS.contains(&last) {
+            return;
+        }
         let rule = rule_for(&frame.callee);
         let args: Vec<(Option<&str>, Range<usize>)> =
             frame.args.iter().map(|a| self.keyword_of(a)).collect();
@@ -298,7 +302,6 @@ impl<'a> Analysis<'a> {
             return;
         }
         let not_a_model_repo = self.repo_type_is_not_model(&args);
-        let last = frame.callee.rsplit('.').next().unwrap_or("");
         let mut positional = 0;
         for (keyword, value) in &args {
             let place = match keyword {
@@ -333,10 +336,28 @@ impl<'a> Analysis<'a> {
             };
             return Some(strong_place(&context, rule.provider));
         }
-        MODEL_KEYWORDS.contains(&keyword).then(|| {
-            let provider = rule.and_then(|r| r.provider);
-            strong_place(&format!("{callee_last}({keyword}=)"), provider)
+        MODEL_KEYWORDS.contains(&keyword).then(|| Place {
+            context: format!("{callee_last}({keyword}=)"),
+            provider: rule.and_then(|r| r.provider),
+            strength: if GENERIC_KEYWORDS.contains(&keyword) {
+                Strength::Weak
+            } else {
+                Strength::Strong
+            },
         })
+    }
+
+    /// `f"/models/{name}"`, `"./out/" + name`: built at run time, but a path on disk.
+    fn starts_with_local_path(&self, token: usize) -> bool {
+        let Some(info) = self.tokens[token].string.as_deref() else {
+            return false;
+        };
+        let head = self.src.get(info.content.clone()).unwrap_or("");
+        let head = head.split('{').next().unwrap_or("");
+        ["/", "./", "../", "~", "."]
+            .iter()
+            .any(|p| head.starts_with(p))
+            && !head.is_empty()
     }
 
     fn starts_with_star(&self, value: &Range<usize>) -> bool {
@@ -393,13 +414,14 @@ impl<'a> Analysis<'a> {
             let Value::Literal { text: key, .. } = self.classify(arg.start..code[colon]) else {
                 continue;
             };
-            let Some(strength) = candidate::config_key_strength(&key) else {
+            if candidate::config_key_strength(&key).is_none() {
                 continue;
-            };
+            }
+            // A dict is data, not a call: its values must look like models.
             let place = Place {
                 context: format!("key:{key}"),
                 provider: None,
-                strength,
+                strength: Strength::Weak,
             };
             self.value_in_place(code[colon] + 1..arg.end, place);
         }
@@ -447,11 +469,18 @@ impl<'a> Analysis<'a> {
         });
     }
 
+    /// A run-time id in a strong place (in a weak one it may be anything).
     fn push_dynamic(&mut self, expression: &Range<usize>, place: &Place) {
+        if place.strength == Strength::Weak {
+            return;
+        }
         let code = self.code_tokens(expression.clone());
         let (Some(&first), Some(&last)) = (code.first(), code.last()) else {
             return;
         };
+        if self.starts_with_local_path(first) {
+            return;
+        }
         let span = self.tokens[first].range.start..self.tokens[last].range.end;
         self.found.push(Found {
             text: self.src[span.clone()].to_string(),

@@ -125,6 +125,28 @@ pub const MODEL_KEYWORDS: &[&str] = &[
     "llm_model",
 ];
 
+/// Generic keywords that also name other things (Django's `model_name="article"`):
+/// outside a known call they are weak, so only a model-shaped or known id counts.
+pub const GENERIC_KEYWORDS: &[&str] = &["model", "model_name"];
+
+/// Hub calls that publish or manage a repository rather than use a model.
+pub const PUBLISHING_CALLS: &[&str] = &[
+    "push_to_hub",
+    "create_repo",
+    "delete_repo",
+    "move_repo",
+    "update_repo_settings",
+    "upload_file",
+    "upload_folder",
+    "upload_large_folder",
+    "delete_file",
+    "delete_folder",
+    "create_commit",
+    "create_branch",
+    "create_tag",
+    "duplicate_space",
+];
+
 /// Whether `qualified` (a dotted call name) ends with the dotted `pattern`.
 pub fn callee_matches(qualified: &str, pattern: &str) -> bool {
     qualified
