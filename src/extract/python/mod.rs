@@ -81,7 +81,8 @@ enum Role {
 
 struct Frame {
     role: Role,
-    callee: String,
+    /// Tokens of the dotted callee name (`a . b . c`) of a call.
+    callee: Range<usize>,
     /// Bracket depth of the tokens directly inside this frame.
     inner_depth: u32,
     arg_start: usize,
@@ -200,8 +201,8 @@ impl<'a> Analysis<'a> {
     fn open(&mut self, i: usize) {
         let (role, callee) = match self.text(i) {
             "(" => self.paren_role(i),
-            "{" => (Role::Dict, String::new()),
-            _ => (Role::Other, String::new()),
+            "{" => (Role::Dict, i..i),
+            _ => (Role::Other, i..i),
         };
         self.frames.push(Frame {
             role,
@@ -214,12 +215,13 @@ impl<'a> Analysis<'a> {
 
     /// What an opening parenthesis belongs to: a call (with its dotted name), a
     /// `def`'s parameter list, or something else.
-    fn paren_role(&self, open: usize) -> (Role, String) {
+    fn paren_role(&self, open: usize) -> (Role, Range<usize>) {
+        let other = (Role::Other, open..open);
         let Some(mut start) = open.checked_sub(1) else {
-            return (Role::Other, String::new());
+            return other;
         };
         if self.tokens[start].kind != TokenKind::Name || KEYWORDS.contains(&self.text(start)) {
-            return (Role::Other, String::new());
+            return other;
         }
         while start >= 2
             && self.is_op(start - 1, ".")
@@ -228,13 +230,12 @@ impl<'a> Analysis<'a> {
             start -= 2;
         }
         if start >= 1 && self.is_name(start - 1, "def") {
-            return (Role::DefParams, String::new());
+            return (Role::DefParams, open..open);
         }
         if start >= 1 && self.is_name(start - 1, "class") {
-            return (Role::Other, String::new());
+            return other;
         }
-        let dotted: String = (start..open).map(|t| self.text(t)).collect();
-        (Role::Call, self.qualify(&dotted))
+        (Role::Call, start..open)
     }
 
     /// Expands the first segment of a dotted name through the file's imports.
@@ -279,25 +280,43 @@ impl<'a> Analysis<'a> {
 
     /// Splits `name=value` into the keyword and the value's token range.
     fn keyword_of(&self, arg: &Range<usize>) -> (Option<&'a str>, Range<usize>) {
-        let code = self.code_tokens(arg.clone());
-        match code.as_slice() {
-            [name, eq, value_start, ..]
-                if self.tokens[*name].kind == TokenKind::Name && self.is_op(*eq, "=") =>
+        let mut code = arg
+            .clone()
+            .filter(|&t| self.tokens[t].kind != TokenKind::Comment);
+        match (code.next(), code.next(), code.next()) {
+            (Some(name), Some(eq), Some(value_start))
+                if self.tokens[name].kind == TokenKind::Name && self.is_op(eq, "=") =>
             {
-                (Some(self.text(*name)), *value_start..arg.end)
+                (Some(self.text(name)), value_start..arg.end)
             }
             _ => (None, arg.clone()),
         }
     }
 
     fn call(&mut self, frame: &Frame) {
-        let last = frame.callee.rsplit('.').next().unwrap_or("");
-        if PUBLISHING_CALLS.contains(&last) {
+        let Some(last_token) = frame.callee.end.checked_sub(1) else {
             return;
+        };
+        let mut last = std::borrow::Cow::Borrowed(self.text(last_token));
+        if frame.callee.len() == 1 {
+            // `from whisper import load_model as lm`: `lm(...)` is `whisper.load_model`.
+            if let Some(full) = self.imports.get(last.as_ref()) {
+                last = full.rsplit('.').next().unwrap_or(&last).to_string().into();
+            }
         }
-        let rule = rule_for(&frame.callee);
+        let last = last.as_ref();
         let args: Vec<(Option<&str>, Range<usize>)> =
             frame.args.iter().map(|a| self.keyword_of(a)).collect();
+        let names_a_model = |(kw, _): &(Option<&str>, Range<usize>)| {
+            kw.is_some_and(|k| MODEL_KEYWORDS.contains(&k))
+        };
+        if PUBLISHING_CALLS.contains(&last)
+            || !(rules::may_match(last) || args.iter().any(names_a_model))
+        {
+            return;
+        }
+        let dotted: String = frame.callee.clone().map(|t| self.text(t)).collect();
+        let rule = rule_for(&self.qualify(&dotted));
         if rule.is_some_and(|r| r.needs_pretrained_true) && !self.passes_pretrained_true(&args) {
             return;
         }
@@ -349,7 +368,7 @@ impl<'a> Analysis<'a> {
 
     /// `f"/models/{name}"`, `"./out/" + name`: built at run time, but a path on disk.
     fn starts_with_local_path(&self, token: usize) -> bool {
-        let Some(info) = self.tokens[token].string.as_deref() else {
+        let Some(info) = self.tokens[token].string.as_ref() else {
             return false;
         };
         let head = self.src.get(info.content.clone()).unwrap_or("");
@@ -527,7 +546,7 @@ impl<'a> Analysis<'a> {
 
     /// One or more adjacent string literals.
     fn literal(&self, strings: &[&Token]) -> Value {
-        let infos: Vec<_> = strings.iter().filter_map(|t| t.string.as_deref()).collect();
+        let infos: Vec<_> = strings.iter().filter_map(|t| t.string.as_ref()).collect();
         if infos.iter().any(|s| s.has_fields) {
             return Value::Dynamic;
         }
@@ -622,16 +641,42 @@ impl<'a> Analysis<'a> {
     }
 
     fn end_line(&mut self, newline: usize) {
-        let code = self.code_tokens(self.line_start..newline);
-        let Some(&first) = code.first() else { return };
+        let line = self.line_start..newline;
+        let Some(first) = line
+            .clone()
+            .find(|&t| self.tokens[t].kind != TokenKind::Comment)
+        else {
+            return;
+        };
         match self.text(first) {
-            "import" | "from" => self.import(&code),
+            "import" | "from" => self.import(&self.code_tokens(line)),
             "def" | "class" => self.pending_scope = self.tokens[first].line_indent,
-            "async" if code.get(1).is_some_and(|&t| self.text(t) == "def") => {
+            "async" if self.is_name(first + 1, "def") => {
                 self.pending_scope = self.tokens[first].line_indent;
             }
-            _ => self.assignment(&code),
+            _ if self.may_bind_a_value(line.clone()) => self.assignment(&self.code_tokens(line)),
+            _ => {}
         }
+    }
+
+    /// A statement-level `=` with a string or a single name somewhere after it;
+    /// checked without allocating, as most lines are not such assignments.
+    fn may_bind_a_value(&self, line: Range<usize>) -> bool {
+        let Some(eq) = line
+            .clone()
+            .find(|&t| self.tokens[t].depth == 0 && self.is_op(t, "="))
+        else {
+            return false;
+        };
+        let mut value = (eq + 1..line.end).filter(|&t| self.tokens[t].kind != TokenKind::Comment);
+        let first = value.next();
+        let single_name = first.is_some_and(|t| self.tokens[t].kind == TokenKind::Name)
+            && value.clone().next().is_none();
+        single_name
+            || first
+                .into_iter()
+                .chain(value)
+                .any(|t| self.tokens[t].kind == TokenKind::String)
     }
 
     fn import(&mut self, code: &[usize]) {

@@ -154,6 +154,12 @@ pub fn callee_matches(qualified: &str, pattern: &str) -> bool {
         .is_some_and(|head| head.is_empty() || head.ends_with('.'))
 }
 
+/// Whether some rule's callee ends with `last`: a cheap test before building
+/// the qualified name of a call.
+pub fn may_match(last: &str) -> bool {
+    CALL_RULES.iter().any(|r| callee_matches(r.callee, last))
+}
+
 /// The first rule whose callee matches.
 pub fn rule_for(qualified: &str) -> Option<&'static CallRule> {
     CALL_RULES

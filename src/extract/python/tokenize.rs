@@ -37,7 +37,7 @@ pub struct Token {
     pub depth: u32,
     /// For the first token of a logical line: its column in bytes (the indentation).
     pub line_indent: Option<usize>,
-    pub string: Option<Box<StringInfo>>,
+    pub string: Option<StringInfo>,
 }
 
 impl Token {
@@ -139,7 +139,7 @@ impl<'a> Tokenizer<'a> {
         }
     }
 
-    fn push(&mut self, kind: TokenKind, range: Range<usize>, string: Option<Box<StringInfo>>) {
+    fn push(&mut self, kind: TokenKind, range: Range<usize>, string: Option<StringInfo>) {
         let line_indent = (self.at_line_start && kind != TokenKind::Comment)
             .then(|| range.start.saturating_sub(self.line_start_offset));
         if kind != TokenKind::Comment {
@@ -240,7 +240,7 @@ impl<'a> Tokenizer<'a> {
             has_fields: scanned.has_fields,
             terminated: scanned.terminated,
         };
-        self.push(TokenKind::String, start..scanned.end, Some(Box::new(info)));
+        self.push(TokenKind::String, start..scanned.end, Some(info));
     }
 }
 
