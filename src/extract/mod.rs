@@ -88,3 +88,56 @@ pub fn shift(found: &mut [Found], offset: usize) {
         f.span = f.span.start + offset..f.span.end + offset;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const FAMILIES: &[Family] = &[
+        Family::Python,
+        Family::Notebook,
+        Family::Yaml,
+        Family::Json,
+        Family::Toml,
+        Family::Dotenv,
+        Family::Ini,
+        Family::Shell,
+        Family::Dockerfile,
+        Family::Makefile,
+        Family::Modelfile,
+        Family::Markdown,
+    ];
+
+    /// Every span an extractor returns must slice the text it was given.
+    fn check_all_families(text: &str) -> Result<(), TestCaseError> {
+        let options = ExtractOptions { include_docs: true };
+        for family in FAMILIES {
+            let mut out = Vec::new();
+            let _ = extract(*family, text, options, &mut out);
+            for found in &out {
+                prop_assert!(text.get(found.span.clone()).is_some(), "{family:?}: {found:?}");
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn every_extractor_survives_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            check_all_families(&String::from_utf8_lossy(&bytes))?;
+        }
+
+        #[test]
+        fn every_extractor_survives_model_flavoured_noise(
+            parts in proptest::collection::vec(prop_oneof![
+                Just("model: "), Just("--model "), Just("from_pretrained("), Just("\""), Just("'"),
+                Just("\n"), Just("\r\n"), Just("{"), Just("}"), Just("["), Just("]"), Just("#"),
+                Just("org/name"), Just("```python\n"), Just("```"), Just("\\"), Just("${X}"),
+                Just("FROM "), Just("\t"), Just("ollama pull "), Just("é"), Just("=")
+            ], 0..60)
+        ) {
+            check_all_families(&parts.concat())?;
+        }
+    }
+}
