@@ -3,6 +3,7 @@
 //! (resolve → evaluate) → report.
 
 pub mod app;
+pub mod catalog;
 pub mod classify;
 pub mod cli;
 pub mod extract;

@@ -1,0 +1,51 @@
+//! Embeds every file under `rules/` into the binary, so the tool works with
+//! nothing but itself. Generates `builtin_rules.rs`: a sorted list of
+//! (virtual path, contents).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    let rules = manifest.join("rules");
+    println!("cargo:rerun-if-changed=rules");
+    let mut files = Vec::new();
+    for family in ["licenses", "models"] {
+        collect(&rules.join(family), &mut files);
+        println!("cargo:rerun-if-changed=rules/{family}");
+    }
+    files.sort();
+    let mut code = String::from("/// Built-in rule files: (virtual path, contents).\npub static BUILTIN_RULES: &[(&str, &str)] = &[\n");
+    for file in &files {
+        let relative = file
+            .strip_prefix(&manifest)
+            .expect("under the manifest dir");
+        let virtual_path = format!(
+            "<builtin>/{}",
+            relative.to_string_lossy().replace('\\', "/")
+        );
+        println!("cargo:rerun-if-changed={}", file.display());
+        writeln!(
+            code,
+            "    ({virtual_path:?}, include_str!({:?})),",
+            file.display().to_string()
+        )
+        .expect("write to String");
+    }
+    code.push_str("];\n");
+    let out =
+        PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo")).join("builtin_rules.rs");
+    std::fs::write(out, code).expect("OUT_DIR is writable");
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            out.push(path);
+        }
+    }
+}

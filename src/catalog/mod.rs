@@ -1,0 +1,282 @@
+//! The catalog: licences and models from the rule set, validated, and the
+//! lookup that resolves a referenced name to a model, its lineage and licence.
+//! Loading and validation live in `load`; this module never reads files.
+
+pub mod load;
+pub mod normalise;
+pub mod schema;
+
+use std::collections::{BTreeMap, HashMap};
+
+use globset::GlobMatcher;
+
+pub use schema::{Category, CommercialUse, Confidence, OutputTraining};
+
+/// A licence with its machine-checkable terms.
+#[derive(Debug, Clone)]
+pub struct License {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub version: String,
+    pub spdx: Option<String>,
+    pub category: Category,
+    pub osi_approved: bool,
+    pub commercial_use: CommercialUse,
+    pub monthly_active_users_limit: u64,
+    pub revenue_limit_usd: u64,
+    pub research_only: bool,
+    pub use_restrictions: bool,
+    pub outputs_may_train_other_models: OutputTraining,
+    pub share_alike: bool,
+    pub hosted_only: bool,
+    pub attribution: String,
+    pub confidence: Confidence,
+    pub source: String,
+    pub notes: Vec<String>,
+    /// The rule file (in the load's file database) and the byte span of its id.
+    pub origin: Origin,
+}
+
+/// A catalog entry: an exact model id or a glob of ids.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub id: String,
+    pub provider: String,
+    /// The entry's own licence; `None` means inherited from `base_model`.
+    pub license: Option<String>,
+    pub aliases: Vec<String>,
+    pub base_model: Option<String>,
+    pub source: String,
+    pub confidence: Option<Confidence>,
+    pub notes: Vec<String>,
+    pub origin: Origin,
+}
+
+impl Model {
+    pub fn is_pattern(&self) -> bool {
+        is_glob(&self.id)
+    }
+}
+
+/// Where an entry was defined: a file of the load's database and a byte span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file: usize,
+    pub span: std::ops::Range<usize>,
+}
+
+pub fn is_glob(id: &str) -> bool {
+    id.contains(['*', '?', '[', '{'])
+}
+
+/// A glob entry, ranked: more literal characters is more specific; with as many,
+/// fewer wildcards wins; `rules check` rejects two equal patterns matching one id.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    pub matcher: GlobMatcher,
+    pub specificity: Specificity,
+    pub model: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Specificity {
+    pub literal_chars: usize,
+    pub fewer_wildcards: std::cmp::Reverse<usize>,
+}
+
+impl Specificity {
+    pub fn of(glob: &str) -> Self {
+        let wildcards = glob
+            .chars()
+            .filter(|c| matches!(c, '*' | '?' | '[' | '{'))
+            .count();
+        let literal_chars = glob
+            .chars()
+            .filter(|c| !matches!(c, '*' | '?' | '[' | ']' | '{' | '}' | ','))
+            .count();
+        Specificity {
+            literal_chars,
+            fewer_wildcards: std::cmp::Reverse(wildcards),
+        }
+    }
+}
+
+/// The validated rule set.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    pub licenses: BTreeMap<String, License>,
+    pub models: Vec<Model>,
+    /// Lower-cased exact ids and aliases → model index.
+    exact: HashMap<String, usize>,
+    /// Most specific first.
+    patterns: Vec<Pattern>,
+}
+
+/// How a name was found in the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchKind {
+    Exact,
+    Alias,
+    Pattern,
+}
+
+/// A referenced name resolved: the entry, the chain of bases, the effective licence.
+#[derive(Debug, Clone)]
+pub struct Resolved<'c> {
+    pub model: &'c Model,
+    /// The concrete id this reference stands for (a pattern's match is the referenced name).
+    pub model_id: String,
+    pub matched: MatchKind,
+    /// From the referenced model to its root, by `base_model` (concrete ids).
+    pub lineage: Vec<String>,
+    pub license: Option<&'c License>,
+}
+
+const MAX_LINEAGE: usize = 16;
+
+impl Catalog {
+    pub fn new(licenses: BTreeMap<String, License>, models: Vec<Model>) -> Catalog {
+        let mut catalog = Catalog {
+            licenses,
+            models,
+            ..Catalog::default()
+        };
+        catalog.index();
+        catalog
+    }
+
+    fn index(&mut self) {
+        for (i, model) in self.models.iter().enumerate() {
+            if model.is_pattern() {
+                if let Ok(glob) = globset::GlobBuilder::new(&model.id.to_ascii_lowercase())
+                    .literal_separator(true)
+                    .build()
+                {
+                    self.patterns.push(Pattern {
+                        matcher: glob.compile_matcher(),
+                        specificity: Specificity::of(&model.id),
+                        model: i,
+                    });
+                }
+            } else {
+                self.exact.entry(model.id.to_ascii_lowercase()).or_insert(i);
+            }
+        }
+        for (i, model) in self.models.iter().enumerate() {
+            for alias in &model.aliases {
+                self.exact.entry(alias.to_ascii_lowercase()).or_insert(i);
+            }
+        }
+        let models = &self.models;
+        self.patterns.sort_by(|a, b| {
+            b.specificity
+                .cmp(&a.specificity)
+                .then_with(|| models[a.model].id.cmp(&models[b.model].id))
+        });
+    }
+
+    /// Whether the catalog knows a name at all (weak contexts admit those).
+    pub fn knows(&self, text: &str) -> bool {
+        self.lookup(text).is_some()
+    }
+
+    /// The entry a name resolves to: exact ids and aliases first, for each
+    /// lookup key in turn; then the most specific pattern.
+    pub fn lookup(&self, text: &str) -> Option<(usize, MatchKind, String)> {
+        let keys = normalise::lookup_keys(text);
+        for key in &keys {
+            if let Some(&i) = self.exact.get(key) {
+                let kind = if self.models[i].id.eq_ignore_ascii_case(key) {
+                    MatchKind::Exact
+                } else {
+                    MatchKind::Alias
+                };
+                return Some((i, kind, self.models[i].id.clone()));
+            }
+        }
+        let canonical = normalise::canonical(text);
+        for key in &keys {
+            if let Some(p) = self.patterns.iter().find(|p| p.matcher.is_match(key)) {
+                // The reference names a concrete model: keep its spelling.
+                let id = if key.eq_ignore_ascii_case(&canonical) {
+                    canonical.clone()
+                } else {
+                    key.clone()
+                };
+                return Some((p.model, MatchKind::Pattern, id));
+            }
+        }
+        None
+    }
+
+    /// Resolves a name with its lineage and effective licence (the first licence
+    /// found walking up the `base_model` chain). Cycle-safe.
+    pub fn resolve(&self, text: &str) -> Option<Resolved<'_>> {
+        let (index, matched, model_id) = self.lookup(text)?;
+        let mut lineage = vec![model_id.clone()];
+        let mut license = None;
+        let mut current = (index, model_id.clone());
+        loop {
+            let model = &self.models[current.0];
+            if license.is_none() {
+                license = model
+                    .license
+                    .as_deref()
+                    .and_then(|id| self.licenses.get(id));
+            }
+            let Some(base) = self.base_of(model, &current.1) else {
+                break;
+            };
+            let Some((next, _, next_id)) = self.lookup(&base) else {
+                lineage.push(base);
+                break;
+            };
+            if lineage
+                .iter()
+                .any(|seen| seen.eq_ignore_ascii_case(&next_id))
+                || lineage.len() >= MAX_LINEAGE
+            {
+                break;
+            }
+            lineage.push(next_id.clone());
+            current = (next, next_id);
+        }
+        if let Some(license) = license {
+            lineage.push(license.id.clone());
+        }
+        Some(Resolved {
+            model: &self.models[index],
+            model_id,
+            matched,
+            lineage,
+            license,
+        })
+    }
+
+    /// The base of `model` as matched by `id`: a pattern's single `*` in
+    /// `base_model` is filled with what the `*` of the entry's id matched.
+    fn base_of(&self, model: &Model, id: &str) -> Option<String> {
+        let base = model.base_model.as_deref().filter(|b| !b.is_empty())?;
+        if !base.contains('*') {
+            return Some(base.to_string());
+        }
+        let capture = capture_star(&model.id, id)?;
+        Some(base.replacen('*', &capture, 1))
+    }
+}
+
+/// What the single `*` of `pattern` matched in `text` (case-insensitive).
+fn capture_star(pattern: &str, text: &str) -> Option<String> {
+    let (prefix, suffix) = pattern.split_once('*')?;
+    if is_glob(suffix) || text.len() < prefix.len() + suffix.len() {
+        return None;
+    }
+    let lower = text.to_ascii_lowercase();
+    let matches = lower.starts_with(&prefix.to_ascii_lowercase())
+        && lower.ends_with(&suffix.to_ascii_lowercase());
+    matches.then(|| text[prefix.len()..text.len() - suffix.len()].to_string())
+}
+
+#[cfg(test)]
+mod tests;

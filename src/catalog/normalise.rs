@@ -1,0 +1,162 @@
+//! How a referenced name is turned into catalog lookup keys (SPEC "Pipeline →
+//! resolve"): hub URLs and `hf.co/` stripped, revisions and quantisation tags
+//! dropped, API date snapshots removed, hub ids compared without case.
+
+/// The lookup keys for a referenced name, most exact first. Every key is lower case.
+pub fn lookup_keys(text: &str) -> Vec<String> {
+    let base = normalise(text);
+    let mut keys = vec![base.clone()];
+    let mut push = |key: String| {
+        if !key.is_empty() && !keys.contains(&key) {
+            keys.push(key);
+        }
+    };
+    // Ollama `name:tag`: the tagged name first, then the bare name.
+    if let Some((name, _tag)) = base.split_once(':') {
+        push(name.to_string());
+    }
+    if let Some(undated) = strip_date_snapshot(&base) {
+        push(undated);
+    }
+    keys
+}
+
+/// The canonical form of a name, lower case: what catalog lookups compare.
+pub fn normalise(text: &str) -> String {
+    canonical(text).to_ascii_lowercase()
+}
+
+/// The canonical form of a name with its case kept: no URL prefix, no
+/// revision, no hub quantisation tag, no `models/` prefix of Google's REST names.
+pub fn canonical(text: &str) -> String {
+    let mut s = text.trim();
+    for prefix in ["https://", "http://", "www."] {
+        s = strip_prefix_ignore_case(s, prefix).unwrap_or(s);
+    }
+    let mut s = s.to_string();
+    for host in ["huggingface.co/", "hf.co/"] {
+        if let Some(rest) = strip_prefix_ignore_case(&s, host) {
+            // `org/name/resolve/main/x.gguf`, `org/name/tree/rev`: keep `org/name`.
+            let mut parts = rest.splitn(3, '/');
+            let kept = match (parts.next(), parts.next()) {
+                (Some(org), Some(name)) => format!("{org}/{name}"),
+                _ => rest.to_string(),
+            };
+            // `hf.co/org/name:Q4_K_M`: the quantisation is not part of the model.
+            s = kept.split(':').next().unwrap_or("").to_string();
+            break;
+        }
+    }
+    if let Some(rest) = strip_prefix_ignore_case(&s, "models/") {
+        s = rest.to_string();
+    }
+    // `org/name@rev` pins a revision; `ViT-L/14@336px` is a CLIP name.
+    if let Some((name, revision)) = s.split_once('@') {
+        if !revision.eq_ignore_ascii_case("336px") {
+            s = name.to_string();
+        }
+    }
+    s.trim_end_matches('/').to_string()
+}
+
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
+}
+
+/// `gpt-4o-2024-08-06` → `gpt-4o`, `claude-3-5-sonnet-20241022` → `claude-3-5-sonnet`,
+/// `gpt-4-0613` → `gpt-4`: API snapshots resolve to their family's entry.
+pub fn strip_date_snapshot(name: &str) -> Option<String> {
+    let digits_at =
+        |s: &str, n: usize| s.len() >= n && s[s.len() - n..].bytes().all(|b| b.is_ascii_digit());
+    // -YYYY-MM-DD
+    if name.len() > 11 && digits_at(name, 2) {
+        let bytes = name.as_bytes();
+        let n = name.len();
+        // `-2024-08-06`: dashes at n-11, n-6 and n-3.
+        let iso = bytes[n - 11] == b'-'
+            && bytes[n - 6] == b'-'
+            && bytes[n - 3] == b'-'
+            && bytes[n - 10..n - 6].iter().all(u8::is_ascii_digit)
+            && bytes[n - 5..n - 3].iter().all(u8::is_ascii_digit);
+        if iso {
+            return Some(name[..n - 11].to_string());
+        }
+    }
+    // -YYYYMMDD or -MMDD (OpenAI's legacy 4-digit snapshots)
+    for width in [8, 4] {
+        if name.len() > width + 1
+            && digits_at(name, width)
+            && name.as_bytes()[name.len() - width - 1] == b'-'
+        {
+            return Some(name[..name.len() - width - 1].to_string());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_revisions_and_case() {
+        assert_eq!(
+            normalise("https://huggingface.co/Meta-Llama/Llama-2-7b-hf"),
+            "meta-llama/llama-2-7b-hf"
+        );
+        assert_eq!(
+            normalise("hf.co/bartowski/Llama-3.2-3B-Instruct-GGUF:Q8_0"),
+            "bartowski/llama-3.2-3b-instruct-gguf"
+        );
+        assert_eq!(
+            normalise("https://huggingface.co/org/name/resolve/main/model.gguf"),
+            "org/name"
+        );
+        assert_eq!(normalise("org/name@a1b2c3"), "org/name");
+        assert_eq!(normalise("models/gemini-1.5-flash"), "gemini-1.5-flash");
+        assert_eq!(normalise("ViT-L/14@336px"), "vit-l/14@336px");
+    }
+
+    #[test]
+    fn canonical_keeps_case() {
+        assert_eq!(canonical("HF.co/Org/Name-GGUF:Q4_K_M"), "Org/Name-GGUF");
+        assert_eq!(
+            canonical("https://huggingface.co/Org/Name/tree/main"),
+            "Org/Name"
+        );
+    }
+
+    #[test]
+    fn snapshots_and_tags() {
+        assert_eq!(
+            lookup_keys("gpt-4o-2024-08-06"),
+            ["gpt-4o-2024-08-06", "gpt-4o"]
+        );
+        assert_eq!(
+            lookup_keys("claude-3-5-sonnet-20241022"),
+            ["claude-3-5-sonnet-20241022", "claude-3-5-sonnet"]
+        );
+        assert_eq!(
+            lookup_keys("gpt-3.5-turbo-0125"),
+            ["gpt-3.5-turbo-0125", "gpt-3.5-turbo"]
+        );
+        assert_eq!(lookup_keys("llama2:7b-chat"), ["llama2:7b-chat", "llama2"]);
+        assert_eq!(lookup_keys("gpt-4o"), ["gpt-4o"]);
+    }
+
+    #[test]
+    fn normalising_is_idempotent() {
+        for text in [
+            "https://huggingface.co/Org/Name@rev",
+            "hf.co/a/b:Q4_K_M",
+            "GPT-4o-2024-08-06",
+            "ViT-B/32",
+            "llama3:8b",
+        ] {
+            let once = normalise(text);
+            assert_eq!(normalise(&once), once, "{text}");
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! The rule files as written (`rules/licenses/*.toml`, `rules/models/*.toml`):
+//! serde types with spans on everything a diagnostic may point at. Validation
+//! turns them into the catalog's own types (`catalog::License`, `catalog::Model`).
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+/// How a licence is classed for policies (`deny_categories`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    OpenSource,
+    OpenWeights,
+    NonCommercial,
+    Proprietary,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CommercialUse {
+    Allowed,
+    Forbidden,
+    /// Allowed under conditions: a user or revenue threshold, registration, an AUP.
+    Conditional,
+}
+
+/// What the licence says about training other models on the model's outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutputTraining {
+    Allowed,
+    Forbidden,
+    /// Allowed, but a model so trained must carry the licensor's name (Llama 3.1+, Qwen).
+    AllowedWithNaming,
+    /// The text does not say.
+    Silent,
+}
+
+/// How well a fact is backed (carried over from `shared/reference/`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+pub enum Confidence {
+    /// Verified at the primary source.
+    V,
+    /// A verbatim copy of the primary source.
+    V2,
+    /// A secondary source.
+    S,
+    /// Uncertain: shown as such wherever it is cited.
+    U,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLicense {
+    pub id: Spanned<String>,
+    pub name: String,
+    pub url: Spanned<String>,
+    /// The date or version of the licence text.
+    pub version: String,
+    /// The SPDX identifier, only where SPDX has one.
+    #[serde(default)]
+    pub spdx: Option<String>,
+    pub category: Category,
+    pub osi_approved: bool,
+    pub commercial_use: CommercialUse,
+    /// 0 = no limit.
+    pub monthly_active_users_limit: u64,
+    /// 0 = no limit.
+    pub revenue_limit_usd: u64,
+    pub research_only: bool,
+    /// An acceptable-use policy or RAIL use restrictions apply.
+    pub use_restrictions: bool,
+    pub outputs_may_train_other_models: OutputTraining,
+    pub share_alike: bool,
+    /// Weights are not available: an API model.
+    pub hosted_only: bool,
+    /// The notice the licence requires, verbatim; empty if none.
+    pub attribution: String,
+    pub confidence: Confidence,
+    /// Where the terms were read.
+    pub source: Option<Spanned<String>>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawModelFile {
+    #[serde(default)]
+    pub model: Vec<RawModel>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawModel {
+    /// An exact id (`meta-llama/Llama-2-7b-hf`, `gpt-4o`) or a glob (`meta-llama/Llama-2-*`).
+    pub id: Spanned<String>,
+    pub provider: String,
+    /// May be left out when `base_model` is given: the base's licence is inherited.
+    #[serde(default)]
+    pub license: Option<Spanned<String>>,
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub base_model: Option<Spanned<String>>,
+    pub source: Option<Spanned<String>>,
+    #[serde(default)]
+    pub confidence: Option<Confidence>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
