@@ -19,6 +19,14 @@ pub struct Cli {
 pub enum Command {
     /// List every model reference in the given paths (an inventory; no policy).
     List(ListArgs),
+    /// Print the long explanation of a diagnostic code (MG001…MG014).
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A code (`MG002`) or its name (`non-commercial`).
+    pub code: String,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ pub mod app;
 pub mod catalog;
 pub mod classify;
 pub mod cli;
+pub mod codes;
 pub mod extract;
 pub mod model;
 pub mod report;

@@ -1,5 +1,6 @@
 //! The command layer: one file per subcommand, orchestration only.
 
+pub mod explain;
 pub mod list;
 
 use crate::cli::{Cli, Command};
@@ -47,5 +48,6 @@ impl From<crate::walk::WalkError> for AppError {
 pub fn run(cli: Cli) -> Result<Outcome, AppError> {
     match cli.command {
         Command::List(args) => list::run(&args),
+        Command::Explain(args) => explain::run(&args),
     }
 }
