@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::report::diagnostics::ColorWhen;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "modelgate",
@@ -21,6 +23,48 @@ pub enum Command {
     List(ListArgs),
     /// Print the long explanation of a diagnostic code (MG001…MG014).
     Explain(ExplainArgs),
+    /// What the rule set knows about one model: entry, lineage, licence terms.
+    Show(ShowArgs),
+    /// Work with rule files.
+    Rules(RulesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A model id, alias, URL or Ollama tag, as it appears in code.
+    pub model: String,
+    #[arg(long, value_enum, default_value_t = ShowFormat::Human)]
+    pub format: ShowFormat,
+    /// Extra rule files or directories (add entries or override built-in ones).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[command(subcommand)]
+    pub command: RulesCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Validate rule files. A directory with a `licenses/` folder is checked as a
+    /// complete rule set; any other files are checked on top of the built-in set.
+    /// Without DIR: the built-in rule set.
+    Check(RulesCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesCheckArgs {
+    pub dir: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,8 @@
 
 pub mod explain;
 pub mod list;
+pub mod rules;
+pub mod show;
 
 use crate::cli::{Cli, Command};
 
@@ -49,5 +51,7 @@ pub fn run(cli: Cli) -> Result<Outcome, AppError> {
     match cli.command {
         Command::List(args) => list::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Show(args) => show::run(&args),
+        Command::Rules(args) => rules::run(&args),
     }
 }

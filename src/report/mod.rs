@@ -1,6 +1,8 @@
 //! Stage 5, report: pure functions from results to text. Only these modules print.
 
+pub mod diagnostics;
 pub mod json;
+pub mod show;
 pub mod table;
 
 /// Makes control characters from scanned files visible (`\u{1b}`), so that a

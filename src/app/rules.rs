@@ -1,0 +1,80 @@
+//! `modelgate rules check [DIR]`, and loading the rule set for other commands.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::app::{AppError, Outcome, UsageError};
+use crate::catalog::load::{self, Loaded, Provenance, RuleFile};
+use crate::cli::{RulesArgs, RulesCommand};
+use crate::report::diagnostics::{self, ColorWhen};
+
+pub fn run(args: &RulesArgs) -> Result<Outcome, AppError> {
+    match &args.command {
+        RulesCommand::Check(check) => run_check(check.dir.as_deref(), check.color),
+    }
+}
+
+fn run_check(dir: Option<&Path>, color: ColorWhen) -> Result<Outcome, AppError> {
+    let files = match dir {
+        None => load::builtin_files(),
+        // A complete rule set (like the repository's own `rules/`) stands alone.
+        Some(dir) if dir.join("licenses").is_dir() => read(dir, Provenance::Builtin)?,
+        Some(dir) => {
+            let mut files = load::builtin_files();
+            files.extend(read(dir, Provenance::Extra)?);
+            files
+        }
+    };
+    let loaded = load::load(files);
+    report(&loaded, color)?;
+    let catalog = &loaded.catalog;
+    let patterns = catalog.models.iter().filter(|m| m.is_pattern()).count();
+    let aliases: usize = catalog.models.iter().map(|m| m.aliases.len()).sum();
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{} licences, {} models ({} exact ids, {patterns} patterns, {aliases} aliases): {}",
+        catalog.licenses.len(),
+        catalog.models.len(),
+        catalog.models.len() - patterns,
+        if loaded.has_errors() { "invalid" } else { "ok" }
+    )?;
+    if loaded.has_errors() {
+        return Err(AppError::Usage(UsageError(format!(
+            "{} problems in the rule files",
+            loaded.diagnostics.len()
+        ))));
+    }
+    Ok(Outcome::Clean)
+}
+
+fn read(path: &Path, provenance: Provenance) -> Result<Vec<RuleFile>, AppError> {
+    load::files_at(path, provenance).map_err(|e| {
+        AppError::Usage(UsageError(format!(
+            "cannot read rules at {}: {e}",
+            path.display()
+        )))
+    })
+}
+
+fn report(loaded: &Loaded, color: ColorWhen) -> Result<(), AppError> {
+    diagnostics::emit_to_stderr(&loaded.files, &loaded.diagnostics, color)?;
+    Ok(())
+}
+
+/// The built-in rule set plus extra files; rule errors are printed and end the run (exit 2).
+pub fn load_rule_set(extra: &[PathBuf], color: ColorWhen) -> Result<Loaded, AppError> {
+    let mut files = load::builtin_files();
+    for path in extra {
+        files.extend(read(path, Provenance::Extra)?);
+    }
+    let loaded = load::load(files);
+    if loaded.has_errors() {
+        report(&loaded, color)?;
+        return Err(AppError::Usage(UsageError(format!(
+            "{} problems in the rule files",
+            loaded.diagnostics.len()
+        ))));
+    }
+    Ok(loaded)
+}

@@ -1,0 +1,241 @@
+//! `modelgate show`: one model's catalog entry, lineage and licence terms.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::catalog::{
+    Category, CommercialUse, Confidence, License, MatchKind, OutputTraining, Resolved,
+};
+use crate::report::visible;
+
+#[derive(Serialize)]
+struct ShowJson<'a> {
+    query: &'a str,
+    model: Option<ModelJson<'a>>,
+    lineage: Vec<&'a str>,
+    license: Option<LicenseJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ModelJson<'a> {
+    id: &'a str,
+    /// The catalog entry that matched (a pattern's glob, or the id itself).
+    entry: &'a str,
+    matched: &'static str,
+    provider: &'a str,
+    license: Option<&'a str>,
+    base_model: Option<&'a str>,
+    aliases: &'a [String],
+    source: &'a str,
+    confidence: Option<Confidence>,
+    notes: &'a [String],
+}
+
+#[derive(Serialize)]
+struct LicenseJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    url: &'a str,
+    version: &'a str,
+    spdx: Option<&'a str>,
+    category: Category,
+    osi_approved: bool,
+    commercial_use: CommercialUse,
+    monthly_active_users_limit: u64,
+    revenue_limit_usd: u64,
+    research_only: bool,
+    use_restrictions: bool,
+    outputs_may_train_other_models: OutputTraining,
+    share_alike: bool,
+    hosted_only: bool,
+    attribution: &'a str,
+    confidence: Confidence,
+    source: &'a str,
+    notes: &'a [String],
+}
+
+fn matched(kind: MatchKind) -> &'static str {
+    match kind {
+        MatchKind::Exact => "exact",
+        MatchKind::Alias => "alias",
+        MatchKind::Pattern => "pattern",
+    }
+}
+
+fn license_json(l: &License) -> LicenseJson<'_> {
+    LicenseJson {
+        id: &l.id,
+        name: &l.name,
+        url: &l.url,
+        version: &l.version,
+        spdx: l.spdx.as_deref(),
+        category: l.category,
+        osi_approved: l.osi_approved,
+        commercial_use: l.commercial_use,
+        monthly_active_users_limit: l.monthly_active_users_limit,
+        revenue_limit_usd: l.revenue_limit_usd,
+        research_only: l.research_only,
+        use_restrictions: l.use_restrictions,
+        outputs_may_train_other_models: l.outputs_may_train_other_models,
+        share_alike: l.share_alike,
+        hosted_only: l.hosted_only,
+        attribution: &l.attribution,
+        confidence: l.confidence,
+        source: &l.source,
+        notes: &l.notes,
+    }
+}
+
+/// `show --format json`: `{"query", "model", "lineage", "license"}` (SPEC).
+pub fn write_json(
+    out: &mut dyn Write,
+    query: &str,
+    resolved: Option<&Resolved<'_>>,
+) -> std::io::Result<()> {
+    let json = ShowJson {
+        query,
+        model: resolved.map(|r| ModelJson {
+            id: &r.model_id,
+            entry: &r.model.id,
+            matched: matched(r.matched),
+            provider: &r.model.provider,
+            license: r.model.license.as_deref(),
+            base_model: r.model.base_model.as_deref(),
+            aliases: &r.model.aliases,
+            source: &r.model.source,
+            confidence: r.model.confidence,
+            notes: &r.model.notes,
+        }),
+        lineage: resolved
+            .map(|r| r.lineage.iter().map(String::as_str).collect())
+            .unwrap_or_default(),
+        license: resolved.and_then(|r| r.license).map(license_json),
+    };
+    serde_json::to_writer_pretty(&mut *out, &json)?;
+    writeln!(out)
+}
+
+pub fn write_human(
+    out: &mut dyn Write,
+    query: &str,
+    resolved: Option<&Resolved<'_>>,
+) -> std::io::Result<()> {
+    let Some(r) = resolved else {
+        return writeln!(
+            out,
+            "{}: not in the catalog (add an entry with `[scan] rules` or `--rules`)",
+            visible(query)
+        );
+    };
+    writeln!(out, "{}", r.model_id)?;
+    if r.model.id != r.model_id {
+        writeln!(
+            out,
+            "  catalog entry:  {} ({})",
+            r.model.id,
+            matched(r.matched)
+        )?;
+    }
+    writeln!(out, "  provider:       {}", r.model.provider)?;
+    writeln!(out, "  lineage:        {}", r.lineage.join(" → "))?;
+    writeln!(out, "  source:         {}", r.model.source)?;
+    for note in &r.model.notes {
+        writeln!(out, "  note:           {note}")?;
+    }
+    match r.license {
+        Some(l) => write_license(out, l),
+        None => writeln!(
+            out,
+            "  licence:        unknown (the lineage ends without one)"
+        ),
+    }
+}
+
+fn write_license(out: &mut dyn Write, l: &License) -> std::io::Result<()> {
+    let limit = |n: u64| {
+        if n == 0 {
+            "none".to_string()
+        } else {
+            group_thousands(n)
+        }
+    };
+    writeln!(out, "licence {} — {}", l.id, l.name)?;
+    writeln!(out, "  text:           {} ({})", l.url, l.version)?;
+    writeln!(out, "  category:       {}", kebab(&l.category))?;
+    writeln!(out, "  commercial use: {}", kebab(&l.commercial_use))?;
+    writeln!(out, "  research only:  {}", yes_no(l.research_only))?;
+    writeln!(
+        out,
+        "  user limit:     {} monthly active users",
+        limit(l.monthly_active_users_limit)
+    )?;
+    writeln!(
+        out,
+        "  revenue limit:  {} USD a year",
+        limit(l.revenue_limit_usd)
+    )?;
+    writeln!(
+        out,
+        "  use restrictions (must flow down): {}",
+        yes_no(l.use_restrictions)
+    )?;
+    writeln!(
+        out,
+        "  training on outputs: {}",
+        kebab(&l.outputs_may_train_other_models)
+    )?;
+    writeln!(out, "  share-alike:    {}", yes_no(l.share_alike))?;
+    writeln!(out, "  hosted only:    {}", yes_no(l.hosted_only))?;
+    writeln!(out, "  OSI approved:   {}", yes_no(l.osi_approved))?;
+    if !l.attribution.is_empty() {
+        writeln!(out, "  attribution:    {}", l.attribution)?;
+    }
+    writeln!(
+        out,
+        "  confidence:     {:?}   source: {}",
+        l.confidence, l.source
+    )?;
+    for note in &l.notes {
+        writeln!(out, "  note:           {note}")?;
+    }
+    Ok(())
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+fn kebab<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// `700000000` → `700,000,000`.
+fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands() {
+        assert_eq!(super::group_thousands(700_000_000), "700,000,000");
+        assert_eq!(super::group_thousands(999), "999");
+        assert_eq!(super::group_thousands(1_000), "1,000");
+    }
+}
