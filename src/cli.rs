@@ -102,6 +102,9 @@ pub struct ListArgs {
     pub scan: ScanArgs,
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
+    /// Extra rule files or directories (add entries or override built-in ones).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -10,5 +10,6 @@ pub mod codes;
 pub mod extract;
 pub mod model;
 pub mod report;
+pub mod resolve;
 pub mod text;
 pub mod walk;

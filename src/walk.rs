@@ -384,7 +384,8 @@ impl Worker {
             self.context.options.extract,
             &mut self.found,
         );
-        self.found.retain(|f| candidate::admit(f, &|_| false));
+        // Weak candidates are kept: resolution admits those the catalog knows.
+        self.found.retain(candidate::is_candidate);
         if !self.found.is_empty() {
             let relative = self.context.relative(path);
             let index = LineIndex::new(source.text);

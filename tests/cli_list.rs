@@ -218,14 +218,18 @@ fn fifos_are_never_opened_and_links_never_leave_the_root() {
 fn verbose_table_lists_skipped_files_on_stderr() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "binary.py", b"\0");
-    write(dir.path(), "ok.py", USE_GPT2);
+    write(
+        dir.path(),
+        "ok.py",
+        b"m = AutoModel.from_pretrained(\"acme/support-bot\")\n",
+    );
     let output = modelgate(dir.path(), &["list", "-v"]);
     assert_eq!(output.status.code(), Some(0));
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert_eq!(
         stdout,
-        "LOCATION  KIND  CONTEXT          REFERENCE\nok.py:1:32  code  from_pretrained  gpt2\n"
-            .replace("LOCATION  ", "LOCATION    ")
+        "LOCATION    KIND  CONTEXT          REFERENCE         LICENSE\n\
+         ok.py:1:32  code  from_pretrained  acme/support-bot  -\n"
     );
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(

@@ -2,22 +2,33 @@
 
 use std::io::Write;
 
-use crate::app::{AppError, Outcome};
+use crate::app::{rules, AppError, Outcome};
 use crate::cli::{ListArgs, ListFormat, ScanArgs};
 use crate::extract::ExtractOptions;
 use crate::report;
+use crate::report::diagnostics::ColorWhen;
+use crate::resolve;
 use crate::walk::{self, Targets, WalkOptions};
 
 pub fn run(args: &ListArgs) -> Result<Outcome, AppError> {
     let targets = Targets::from_args(&args.scan.paths)?;
-    let scan = walk::scan(&targets, &walk_options(&args.scan))?;
+    let rules = rules::load_rule_set(&args.rules, ColorWhen::Auto)?;
+    let mut scan = walk::scan(&targets, &walk_options(&args.scan))?;
+    let references = resolve::resolve(std::mem::take(&mut scan.references), &rules.catalog);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match args.format {
-        ListFormat::Json => report::json::write_list(&mut out, &targets.root_display, &scan)?,
+        ListFormat::Json => {
+            report::json::write_list(&mut out, &targets.root_display, &references, &scan)?
+        }
         ListFormat::Table => {
-            report::table::write(&mut out, &scan)?;
-            report::table::write_summary(&mut std::io::stderr().lock(), &scan, args.scan.verbose)?;
+            report::table::write(&mut out, &references)?;
+            report::table::write_summary(
+                &mut std::io::stderr().lock(),
+                references.len(),
+                &scan,
+                args.scan.verbose,
+            )?;
         }
     }
     out.flush()?;

@@ -170,20 +170,26 @@ pub fn provider_from_shape(text: &str) -> Option<&'static str> {
     }
 }
 
-/// Whether an extractor's candidate is kept as a reference. `known` answers
-/// whether the catalog knows a name (weak contexts accept those too).
+/// Whether an extractor's candidate can be a reference at all: a dynamic
+/// expression, or an identifier-like string that is not a local path.
+pub fn is_candidate(found: &Found) -> bool {
+    found.dynamic || (is_identifier_like(&found.text) && !is_local_path(&found.text))
+}
+
+/// Whether a candidate in a weak context counts: it has a model shape, or the
+/// catalog knows it (`known`). Strong and dynamic candidates always count.
+pub fn counts(found: &Found, known: &dyn Fn(&str) -> bool) -> bool {
+    found.dynamic || found.strength == Strength::Strong || weak_text_counts(&found.text, known)
+}
+
+/// A string in a weak context counts when it has a model shape or the catalog knows it.
+pub fn weak_text_counts(text: &str, known: &dyn Fn(&str) -> bool) -> bool {
+    has_model_shape(text) || known(text)
+}
+
+/// `is_candidate` and `counts` together.
 pub fn admit(found: &Found, known: &dyn Fn(&str) -> bool) -> bool {
-    if found.dynamic {
-        return true;
-    }
-    let text = found.text.as_str();
-    if !is_identifier_like(text) || is_local_path(text) {
-        return false;
-    }
-    match found.strength {
-        Strength::Strong => true,
-        Strength::Weak => has_model_shape(text) || known(text),
-    }
+    is_candidate(found) && counts(found, known)
 }
 
 /// Normalises a key for the model-ish key test: lower case, `-` and `_` removed.

@@ -5,7 +5,8 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::model::{ModelRef, OneIndexed, RefKind, Scan, SkipReason, Skipped};
+use crate::model::{OneIndexed, RefKind, Scan, SkipReason, Skipped};
+use crate::resolve::ResolvedRef;
 
 pub const SCHEMA: &str = "modelgate/v1";
 
@@ -63,7 +64,8 @@ struct Summary {
     infos: usize,
 }
 
-fn reference(r: &ModelRef) -> Reference<'_> {
+fn reference(resolved: &ResolvedRef) -> Reference<'_> {
+    let r = &resolved.reference;
     Reference {
         path: &r.path,
         line: r.line,
@@ -75,10 +77,10 @@ fn reference(r: &ModelRef) -> Reference<'_> {
         context: &r.context,
         provider: r.provider,
         dynamic: r.dynamic,
-        model: None,
-        license: None,
-        license_source: None,
-        lineage: Vec::new(),
+        model: resolved.model.as_deref(),
+        license: resolved.license.as_deref(),
+        license_source: resolved.license_source.map(|s| s.as_str()),
+        lineage: resolved.lineage.iter().map(String::as_str).collect(),
     }
 }
 
@@ -91,7 +93,12 @@ fn skipped(s: &Skipped) -> SkippedFile<'_> {
 }
 
 /// `modelgate list --format json`.
-pub fn write_list(out: &mut dyn Write, root: &str, scan: &Scan) -> std::io::Result<()> {
+pub fn write_list(
+    out: &mut dyn Write,
+    root: &str,
+    references: &[ResolvedRef],
+    scan: &Scan,
+) -> std::io::Result<()> {
     let report = Report {
         schema: SCHEMA,
         tool: Tool {
@@ -99,13 +106,13 @@ pub fn write_list(out: &mut dyn Write, root: &str, scan: &Scan) -> std::io::Resu
             version: env!("CARGO_PKG_VERSION"),
         },
         root,
-        references: scan.references.iter().map(reference).collect(),
+        references: references.iter().map(reference).collect(),
         findings: Vec::new(),
         skipped: scan.skipped.iter().map(skipped).collect(),
         summary: Summary {
             files_scanned: scan.files_scanned,
             files_skipped: scan.skipped.len(),
-            references: scan.references.len(),
+            references: references.len(),
             errors: 0,
             warnings: 0,
             infos: 0,

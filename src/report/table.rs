@@ -4,12 +4,13 @@ use std::io::Write;
 
 use crate::model::Scan;
 use crate::report::visible;
+use crate::resolve::ResolvedRef;
 
-pub fn write(out: &mut dyn Write, scan: &Scan) -> std::io::Result<()> {
-    let rows: Vec<[String; 4]> = scan
-        .references
+pub fn write(out: &mut dyn Write, references: &[ResolvedRef]) -> std::io::Result<()> {
+    let rows: Vec<[String; 5]> = references
         .iter()
-        .map(|r| {
+        .map(|resolved| {
+            let r = &resolved.reference;
             let text = if r.dynamic {
                 format!("{} (dynamic)", visible(&r.text))
             } else {
@@ -20,11 +21,12 @@ pub fn write(out: &mut dyn Write, scan: &Scan) -> std::io::Result<()> {
                 r.kind.as_str().to_string(),
                 visible(&r.context).into_owned(),
                 text,
+                resolved.license.clone().unwrap_or_else(|| "-".to_string()),
             ]
         })
         .collect();
-    let header = ["LOCATION", "KIND", "CONTEXT", "REFERENCE"].map(String::from);
-    let widths: Vec<usize> = (0..3)
+    let header = ["LOCATION", "KIND", "CONTEXT", "REFERENCE", "LICENSE"].map(String::from);
+    let widths: Vec<usize> = (0..4)
         .map(|i| {
             rows.iter()
                 .chain([&header])
@@ -36,20 +38,27 @@ pub fn write(out: &mut dyn Write, scan: &Scan) -> std::io::Result<()> {
     for row in [&header].into_iter().chain(&rows) {
         writeln!(
             out,
-            "{:w0$}  {:w1$}  {:w2$}  {}",
+            "{:w0$}  {:w1$}  {:w2$}  {:w3$}  {}",
             row[0],
             row[1],
             row[2],
             row[3],
+            row[4],
             w0 = widths[0],
             w1 = widths[1],
-            w2 = widths[2]
+            w2 = widths[2],
+            w3 = widths[3]
         )?;
     }
     Ok(())
 }
 
-pub fn write_summary(err: &mut dyn Write, scan: &Scan, verbose: bool) -> std::io::Result<()> {
+pub fn write_summary(
+    err: &mut dyn Write,
+    references: usize,
+    scan: &Scan,
+    verbose: bool,
+) -> std::io::Result<()> {
     if verbose {
         for s in &scan.skipped {
             writeln!(
@@ -68,7 +77,7 @@ pub fn write_summary(err: &mut dyn Write, scan: &Scan, verbose: bool) -> std::io
     writeln!(
         err,
         "{} references in {} files scanned; {} files skipped{hint}",
-        scan.references.len(),
+        references,
         scan.files_scanned,
         scan.skipped.len()
     )
