@@ -116,7 +116,10 @@ mod tests {
             let mut out = Vec::new();
             let _ = extract(*family, text, options, &mut out);
             for found in &out {
-                prop_assert!(text.get(found.span.clone()).is_some(), "{family:?}: {found:?}");
+                prop_assert!(
+                    text.get(found.span.clone()).is_some(),
+                    "{family:?}: {found:?}"
+                );
             }
         }
         Ok(())
