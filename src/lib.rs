@@ -9,6 +9,7 @@ pub mod cli;
 pub mod codes;
 pub mod extract;
 pub mod model;
+pub mod policy;
 pub mod report;
 pub mod resolve;
 pub mod text;
