@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod classify;
 pub mod cli;
 pub mod codes;
+pub mod evaluate;
 pub mod extract;
 pub mod model;
 pub mod policy;

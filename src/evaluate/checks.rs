@@ -1,0 +1,509 @@
+//! One function per code: each decides whether its code applies to a
+//! reference and words the finding. Messages live here and nowhere else.
+
+use super::{license_of, Context, Finding};
+use crate::catalog::{CommercialUse, Confidence, License, OutputTraining};
+use crate::codes::{Code, Severity};
+use crate::policy::{Distribution, Level, Use};
+use crate::resolve::ResolvedRef;
+
+pub fn check_reference(index: usize, r: &ResolvedRef, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    if r.reference.dynamic {
+        out.extend(dynamic_reference(index, r, cx));
+        return;
+    }
+    out.extend(denied_model(index, r, cx));
+    let Some(license) = license_of(r, cx.catalog) else {
+        out.extend(unknown_model(index, r, cx));
+        return;
+    };
+    let checks: [fn(usize, &ResolvedRef, &License, &Context<'_>) -> Option<Finding>; 11] = [
+        license_denied,
+        non_commercial,
+        research_only,
+        user_threshold,
+        revenue_threshold,
+        attribution_required,
+        use_restrictions,
+        output_training,
+        closed_model,
+        share_alike,
+        model_not_allowed,
+    ];
+    for check in checks {
+        if let Some(finding) = check(index, r, license, cx) {
+            out.push(with_terms(finding, r, license));
+        }
+    }
+}
+
+/// Notes every licence finding carries: the lineage and how sure the facts are.
+fn with_terms(mut finding: Finding, r: &ResolvedRef, license: &License) -> Finding {
+    if r.lineage.len() > 2 {
+        finding
+            .notes
+            .push(format!("lineage: {}", r.lineage.join(" → ")));
+    }
+    finding.notes.push(format!(
+        "{} ({}): {}",
+        license.name, license.version, license.url
+    ));
+    if license.confidence == Confidence::U {
+        finding.notes.push("these licence facts are marked uncertain in the rule set (confidence U): confirm them at the source".to_string());
+    }
+    finding
+}
+
+fn model_text(r: &ResolvedRef) -> &str {
+    r.model.as_deref().unwrap_or(&r.reference.text)
+}
+
+fn waiver_help(code: Code) -> String {
+    format!(
+        "if this use is reviewed and accepted, waive it with a reason: `# modelgate: allow({}) reason=\"…\"` on the line, or an [[exceptions]] entry in modelgate.toml",
+        code.info().id
+    )
+}
+
+fn level_severity(level: Level, default: Severity) -> Option<Severity> {
+    match level {
+        Level::Allow => None,
+        Level::Warn => Some(default),
+        Level::Deny => Some(Severity::Error),
+    }
+}
+
+fn dynamic_reference(index: usize, r: &ResolvedRef, cx: &Context<'_>) -> Option<Finding> {
+    let severity = level_severity(cx.policy.dynamic.value, Severity::Warn)?;
+    let message = format!("model id computed at run time: `{}`", r.reference.text);
+    Some(
+        Finding::about(Code::DynamicReference, message, index, r)
+            .with_severity(severity)
+            .note("the model that runs depends on values modelgate cannot see")
+            .help("name the model in code or config, or list the allowed ones in [models] allow and suppress this line with a reason")
+            .label(&cx.policy.dynamic, "dynamic references are judged by this setting"),
+    )
+}
+
+fn unknown_model(index: usize, r: &ResolvedRef, cx: &Context<'_>) -> Option<Finding> {
+    let severity = level_severity(cx.policy.unknown.value, Severity::Warn)?;
+    let finding = match &r.model {
+        Some(model) => Finding::about(
+            Code::UnknownModel,
+            format!("`{model}` resolves in the catalog but its licence is unknown"),
+            index,
+            r,
+        ),
+        None => Finding::about(
+            Code::UnknownModel,
+            format!(
+                "`{}` is not in the catalog: its licence cannot be checked",
+                r.reference.text
+            ),
+            index,
+            r,
+        ),
+    };
+    Some(
+        finding
+            .with_severity(severity)
+            .help("add a catalog entry with its source ([scan] rules = [\"…\"]) or record the licence with [[clarify]]")
+            .label(&cx.policy.unknown, "unknown models are judged by this setting"),
+    )
+}
+
+fn denied_model(index: usize, r: &ResolvedRef, cx: &Context<'_>) -> Option<Finding> {
+    let candidates = [r.model.as_deref(), Some(r.reference.text.as_str())];
+    let rule = cx.policy.deny_models.iter().find(|rule| {
+        candidates
+            .iter()
+            .flatten()
+            .any(|name| rule.matcher.is_match(name.to_ascii_lowercase()))
+    })?;
+    let mut finding = Finding::about(
+        Code::LicenseDenied,
+        format!(
+            "`{}` is denied by the policy's [models] deny",
+            model_text(r)
+        ),
+        index,
+        r,
+    );
+    if let Some(reason) = &rule.reason {
+        finding = finding.note(format!("reason: {reason}"));
+    }
+    finding = match &rule.use_instead {
+        Some(alternative) => finding.help(format!("use `{alternative}` instead")),
+        None => finding.help(waiver_help(Code::LicenseDenied)),
+    };
+    finding.policy_label = Some(super::PolicyLabel {
+        file: rule.at.0,
+        span: rule.at.1.clone(),
+        message: format!("`{}` denied here", rule.pattern),
+    });
+    Some(finding)
+}
+
+fn model_not_allowed(
+    index: usize,
+    r: &ResolvedRef,
+    _license: &License,
+    cx: &Context<'_>,
+) -> Option<Finding> {
+    let allow = &cx.policy.allow_models;
+    if allow.is_empty() {
+        return None;
+    }
+    let names = [r.model.as_deref(), Some(r.reference.text.as_str())];
+    let allowed = allow.iter().any(|rule| {
+        names
+            .iter()
+            .flatten()
+            .any(|n| rule.matcher.is_match(n.to_ascii_lowercase()))
+    });
+    if allowed {
+        return None;
+    }
+    let mut finding = Finding::about(
+        Code::LicenseDenied,
+        format!("`{}` is not in the policy's [models] allow", model_text(r)),
+        index,
+        r,
+    )
+    .help("add the model to [models] allow after review, or use an allowed one");
+    finding.policy_label = Some(super::PolicyLabel {
+        file: allow[0].at.0,
+        span: allow[0].at.1.clone(),
+        message: "only these models may be used".to_string(),
+    });
+    Some(finding)
+}
+
+fn license_denied(
+    index: usize,
+    r: &ResolvedRef,
+    license: &License,
+    cx: &Context<'_>,
+) -> Option<Finding> {
+    let p = cx.policy;
+    if let Some(denied) = p.deny_licenses.iter().find(|d| d.value == license.id) {
+        let message = format!(
+            "`{}` is licensed under `{}`, which the policy denies",
+            model_text(r),
+            license.id
+        );
+        return Some(
+            Finding::about(Code::LicenseDenied, message, index, r)
+                .help(alternative_help(license, cx))
+                .label(denied, "denied here"),
+        );
+    }
+    if let Some(category) = p
+        .deny_categories
+        .iter()
+        .find(|c| c.value == license.category)
+    {
+        let message = format!(
+            "`{}` is licensed under `{}`, a {} licence the policy denies",
+            model_text(r),
+            license.id,
+            kebab(&license.category)
+        );
+        return Some(
+            Finding::about(Code::LicenseDenied, message, index, r)
+                .help(alternative_help(license, cx))
+                .label(category, "category denied here"),
+        );
+    }
+    if !p.allow_licenses.is_empty() && !p.allow_licenses.iter().any(|a| a.value == license.id) {
+        let message = format!(
+            "`{}` is licensed under `{}`, which is not in the policy's allow list",
+            model_text(r),
+            license.id
+        );
+        return Some(
+            Finding::about(Code::LicenseDenied, message, index, r)
+                .help(alternative_help(license, cx))
+                .label(&p.allow_licenses[0], "only these licences are allowed"),
+        );
+    }
+    None
+}
+
+fn non_commercial(
+    index: usize,
+    r: &ResolvedRef,
+    license: &License,
+    cx: &Context<'_>,
+) -> Option<Finding> {
+    if cx.policy.use_.value != Use::Commercial || license.commercial_use != CommercialUse::Forbidden
+    {
+        return None;
+    }
+    let message = format!(
+        "`{}` may not be used commercially (licence `{}`)",
+        model_text(r),
+        license.id
+    );
+    Some(
+        Finding::about(Code::NonCommercial, message, index, r)
+            .note(format!("{} does not grant commercial use", license.name))
+            .help(alternative_help(license, cx))
+            .label(&cx.policy.use_, "the project is declared commercial here"),
+    )
+}
+
+fn research_only(
+    index: usize,
+    r: &ResolvedRef,
+    license: &License,
+    cx: &Context<'_>,
+) -> Option<Finding> {
+    if cx.policy.use_.value == Use::Research || !license.research_only {
+        return None;
+    }
+    let message = format!(
+        "`{}` is licensed for research only (licence `{}`)",
+        model_text(r),
+        license.id
+    );
+    Some(
+        Finding::about(Code::ResearchOnly, message, index, r)
+            .help(alternative_help(license, cx))
+            .label(&cx.policy.use_, "the project is not declared research here"),
+    )
+}
+
+fn user_threshold(
+    index: usize,
+    r: &ResolvedRef,
+    license: &License,
+    cx: &Context<'_>,
+) -> Option<Finding> {
+    let limit = license.monthly_active_users_limit;
+    if limit == 0 {
+        return None;
+    }
+    let Some(declared) = &cx.policy.monthly_active_users else {
+        let message = format!(
+            "`{}` has a limit of {} monthly active users (licence `{}`); the policy declares none",
+            model_text(r),
+            group(limit),
+            license.id
+        );
+        return Some(
+            Finding::about(Code::UserThreshold, message, index, r)
+                .with_severity(Severity::Info)
+                .note("declare [project] monthly_active_users in modelgate.toml to have the limit checked"),
+        );
+    };
+    // "greater than": exactly at the limit is within it.
+    if declared.value <= limit {
+        return None;
+    }
+    let message = format!(
+        "`{}` allows at most {} monthly active users without a separate licence (licence `{}`)",
+        model_text(r),
+        group(limit),
+        license.id
+    );
+    Some(
+        Finding::about(Code::UserThreshold, message, index, r)
+            .note(format!("the project declares {} monthly active users", group(declared.value)))
+            .help("request a licence from the licensor and record it as an exception with its reason, or use a model without a user limit")
+            .label(declared, "declared here"),
+    )
+}
+
+fn revenue_threshold(
+    index: usize,
+    r: &ResolvedRef,
+    license: &License,
+    cx: &Context<'_>,
+) -> Option<Finding> {
+    let limit = license.revenue_limit_usd;
+    let declared = cx.policy.annual_revenue_usd.as_ref()?;
+    if limit == 0 || declared.value <= limit {
+        return None;
+    }
+    let message = format!(
+        "`{}` allows at most USD {} annual revenue (licence `{}`)",
+        model_text(r),
+        group(limit),
+        license.id
+    );
+    Some(
+        Finding::about(Code::RevenueThreshold, message, index, r)
+            .note(format!("the project declares USD {} annual revenue", group(declared.value)))
+            .help("take an enterprise licence from the licensor and record it as an exception, or use a model without a revenue limit")
+            .label(declared, "declared here"),
+    )
+}
+
+fn attribution_required(
+    index: usize,
+    r: &ResolvedRef,
+    license: &License,
+    _cx: &Context<'_>,
+) -> Option<Finding> {
+    if license.attribution.is_empty() {
+        return None;
+    }
+    let message = format!(
+        "`{}` requires attribution (licence `{}`)",
+        model_text(r),
+        license.id
+    );
+    let mut finding = Finding::about(Code::AttributionRequired, message, index, r)
+        .note(format!("required notice: {}", license.attribution));
+    if license.outputs_may_train_other_models == OutputTraining::AllowedWithNaming {
+        finding = finding.note("a model trained on this model or its outputs that is distributed must carry the licensor's name");
+    }
+    Some(
+        finding.help("ship the notice with the product (NOTICE file, about page or documentation)"),
+    )
+}
+
+fn use_restrictions(
+    index: usize,
+    r: &ResolvedRef,
+    license: &License,
+    cx: &Context<'_>,
+) -> Option<Finding> {
+    let passes_on = matches!(
+        cx.policy.distribution.value,
+        Distribution::Saas | Distribution::Distributed
+    );
+    if !license.use_restrictions || !passes_on {
+        return None;
+    }
+    let message = format!(
+        "`{}` comes with use restrictions that must be passed on to users (licence `{}`)",
+        model_text(r),
+        license.id
+    );
+    Some(
+        Finding::about(Code::UseRestrictions, message, index, r)
+            .help("put the licence's use restrictions into your terms of service and ship a copy of the licence")
+            .label(&cx.policy.distribution, "the product reaches users"),
+    )
+}
+
+fn output_training(
+    index: usize,
+    r: &ResolvedRef,
+    license: &License,
+    cx: &Context<'_>,
+) -> Option<Finding> {
+    if !cx.policy.trains_on_model_outputs.value
+        || license.outputs_may_train_other_models != OutputTraining::Forbidden
+    {
+        return None;
+    }
+    let message = format!(
+        "the terms of `{}` forbid using its outputs to train other models (licence `{}`)",
+        model_text(r),
+        license.id
+    );
+    Some(
+        Finding::about(Code::OutputTraining, message, index, r)
+            .help("generate training data with a model whose terms allow it, or record the permission you have as an exception")
+            .label(&cx.policy.trains_on_model_outputs, "the project trains on model outputs"),
+    )
+}
+
+fn closed_model(
+    index: usize,
+    r: &ResolvedRef,
+    license: &License,
+    cx: &Context<'_>,
+) -> Option<Finding> {
+    let p = cx.policy;
+    if p.open_weights_only.value && license.hosted_only {
+        let message = format!(
+            "`{}` is a hosted-only model; the policy requires open weights",
+            model_text(r)
+        );
+        return Some(
+            Finding::about(Code::ClosedModel, message, index, r)
+                .help(alternative_help(license, cx))
+                .label(&p.open_weights_only, "required here"),
+        );
+    }
+    if p.osi_approved_only.value && !license.osi_approved {
+        let message = format!(
+            "`{}` is not under an OSI-approved licence (`{}`)",
+            model_text(r),
+            license.id
+        );
+        return Some(
+            Finding::about(Code::ClosedModel, message, index, r)
+                .help(alternative_help(license, cx))
+                .label(&p.osi_approved_only, "required here"),
+        );
+    }
+    None
+}
+
+fn share_alike(
+    index: usize,
+    r: &ResolvedRef,
+    license: &License,
+    cx: &Context<'_>,
+) -> Option<Finding> {
+    if !license.share_alike || cx.policy.distribution.value != Distribution::Distributed {
+        return None;
+    }
+    let message = format!(
+        "`{}` is under a share-alike licence (`{}`) in a distributed product",
+        model_text(r),
+        license.id
+    );
+    Some(
+        Finding::about(Code::ShareAlike, message, index, r)
+            .help("adapted material you ship must carry the same licence; check that it can")
+            .label(&cx.policy.distribution, "distributed"),
+    )
+}
+
+/// A permissively licensed model from the catalog, or the waiver syntax.
+fn alternative_help(license: &License, cx: &Context<'_>) -> String {
+    let permissive = cx
+        .catalog
+        .models
+        .iter()
+        .filter(|m| !m.is_pattern() && m.provider == "huggingface")
+        .find(|m| {
+            m.license
+                .as_deref()
+                .is_some_and(|id| matches!(id, "apache-2.0" | "mit") && id != license.id)
+        });
+    match permissive {
+        Some(m) => format!(
+            "consider a permissively licensed model such as `{}` ({}); see `modelgate show`",
+            m.id,
+            m.license.as_deref().unwrap_or("")
+        ),
+        None => "use a model under a licence the policy accepts".to_string(),
+    }
+}
+
+fn kebab<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// `700000000` → `700,000,000`.
+pub fn group(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

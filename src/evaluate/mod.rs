@@ -1,0 +1,129 @@
+//! Stage 4, evaluate: the policy and the licence terms → findings. Every check
+//! is a small function emitting the code's default severity (or the level the
+//! policy asks for unknown and dynamic references); `[severity]` overrides,
+//! waivers and `--deny-warnings` are applied afterwards in `finalize`.
+
+mod checks;
+pub mod suppress;
+pub mod waivers;
+
+use std::ops::Range;
+
+use crate::catalog::{Catalog, License};
+use crate::codes::{Code, Severity};
+use crate::policy::Policy;
+use crate::resolve::ResolvedRef;
+
+/// Where a finding points in the policy file (a secondary label).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyLabel {
+    pub file: usize,
+    pub span: Range<usize>,
+    pub message: String,
+}
+
+/// A waiver that applied to a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waived {
+    pub reason: String,
+    /// `exception` (with its policy location) or `suppression` (with its line).
+    pub by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    /// Index into the resolved references, when the finding is about one.
+    pub reference: Option<usize>,
+    /// Where it is reported: (path relative to the root, line, column); for
+    /// waiver findings, the policy file.
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub model: Option<String>,
+    pub license: Option<String>,
+    pub notes: Vec<String>,
+    pub help: Option<String>,
+    pub policy_label: Option<PolicyLabel>,
+    pub waived: Option<Waived>,
+}
+
+impl Finding {
+    fn about(code: Code, message: String, index: usize, r: &ResolvedRef) -> Finding {
+        Finding {
+            code,
+            severity: code.info().severity,
+            message,
+            reference: Some(index),
+            path: r.reference.path.clone(),
+            line: r.reference.line.0,
+            column: r.reference.column.0,
+            model: r.model.clone(),
+            license: r.license.clone(),
+            notes: Vec::new(),
+            help: None,
+            policy_label: None,
+            waived: None,
+        }
+    }
+
+    fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    fn label<T>(mut self, located: &crate::policy::Located<T>, message: impl Into<String>) -> Self {
+        if let Some((file, span)) = &located.at {
+            self.policy_label = Some(PolicyLabel {
+                file: *file,
+                span: span.clone(),
+                message: message.into(),
+            });
+        }
+        self
+    }
+
+    /// The one total order of findings in every output.
+    pub fn sort_key(&self) -> (&str, u32, u32, Code, Option<&str>, &str) {
+        (
+            &self.path,
+            self.line,
+            self.column,
+            self.code,
+            self.model.as_deref(),
+            &self.message,
+        )
+    }
+}
+
+/// Everything evaluation needs besides the references.
+pub struct Context<'a> {
+    pub policy: &'a Policy,
+    pub catalog: &'a Catalog,
+}
+
+/// Findings for every reference, in reference order (not yet waived or sorted).
+pub fn evaluate(references: &[ResolvedRef], context: &Context<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (index, r) in references.iter().enumerate() {
+        checks::check_reference(index, r, context, &mut out);
+    }
+    out
+}
+
+/// The licence of a resolved reference, from the catalog.
+fn license_of<'c>(r: &ResolvedRef, catalog: &'c Catalog) -> Option<&'c License> {
+    r.license.as_deref().and_then(|id| catalog.licenses.get(id))
+}
