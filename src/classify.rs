@@ -25,6 +25,10 @@ pub enum Family {
 pub fn by_name(path: &Path) -> Option<Family> {
     let name = path.file_name()?.to_str()?;
     let lower = name.to_ascii_lowercase();
+    // The policy names models to deny or allow; it does not use them.
+    if lower == "modelgate.toml" {
+        return None;
+    }
     if lower == ".env" || lower.starts_with(".env.") || lower.ends_with(".env") {
         return Some(Family::Dotenv);
     }
@@ -99,6 +103,7 @@ mod tests {
             ("README.md", Some(Family::Markdown)),
             ("main.rs", None),
             ("LICENSE", None),
+            ("modelgate.toml", None),
         ];
         for (path, family) in cases {
             assert_eq!(by_name(Path::new(path)), family, "{path}");

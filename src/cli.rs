@@ -19,6 +19,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Check every model reference against the licence terms and the project's policy.
+    Check(CheckArgs),
     /// List every model reference in the given paths (an inventory; no policy).
     List(ListArgs),
     /// Print the long explanation of a diagnostic code (MG001…MG014).
@@ -94,6 +96,33 @@ pub struct ScanArgs {
     /// List skipped files with their reasons.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub scan: ScanArgs,
+    /// The policy file (default: modelgate.toml or [tool.modelgate] in pyproject.toml,
+    /// found walking up from the scanned root; none = the built-in default profile).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    /// Extra rule files or directories (add entries or override built-in ones).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Warnings fail the check too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Short,
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,6 @@
 //! The command layer: one file per subcommand, orchestration only.
 
+pub mod check;
 pub mod explain;
 pub mod list;
 pub mod rules;
@@ -49,6 +50,7 @@ impl From<crate::walk::WalkError> for AppError {
 
 pub fn run(cli: Cli) -> Result<Outcome, AppError> {
     match cli.command {
+        Command::Check(args) => check::run(&args),
         Command::List(args) => list::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Show(args) => show::run(&args),

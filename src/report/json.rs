@@ -5,6 +5,9 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::app::check::CheckRun;
+use crate::codes::Severity;
+use crate::evaluate::Finding;
 use crate::model::{OneIndexed, RefKind, Scan, SkipReason, Skipped};
 use crate::resolve::ResolvedRef;
 
@@ -15,8 +18,11 @@ struct Report<'a> {
     schema: &'static str,
     tool: Tool,
     root: &'a str,
+    /// Addition: the policy the findings were judged by (`built-in default` or a path).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy: Option<&'a str>,
     references: Vec<Reference<'a>>,
-    findings: Vec<()>,
+    findings: Vec<FindingJson<'a>>,
     /// Addition to the SPEC's schema: the files not scanned, with their reasons.
     skipped: Vec<SkippedFile<'a>>,
     summary: Summary,
@@ -44,6 +50,51 @@ struct Reference<'a> {
     license: Option<&'a str>,
     license_source: Option<&'a str>,
     lineage: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct FindingJson<'a> {
+    code: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    path: &'a str,
+    line: u32,
+    column: u32,
+    model: Option<&'a str>,
+    license: Option<&'a str>,
+    notes: &'a [String],
+    help: Option<&'a str>,
+    /// Addition: the waiver that applied (such findings count toward nothing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waived: Option<WaivedJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct WaivedJson<'a> {
+    by: &'a str,
+    reason: &'a str,
+}
+
+fn finding(f: &Finding) -> FindingJson<'_> {
+    let info = f.code.info();
+    FindingJson {
+        code: info.id,
+        name: info.name,
+        severity: f.severity.as_str(),
+        message: &f.message,
+        path: &f.path,
+        line: f.line,
+        column: f.column,
+        model: f.model.as_deref(),
+        license: f.license.as_deref(),
+        notes: &f.notes,
+        help: f.help.as_deref(),
+        waived: f.waived.as_ref().map(|w| WaivedJson {
+            by: &w.by,
+            reason: &w.reason,
+        }),
+    }
 }
 
 #[derive(Serialize)]
@@ -99,6 +150,36 @@ pub fn write_list(
     references: &[ResolvedRef],
     scan: &Scan,
 ) -> std::io::Result<()> {
+    write(out, root, None, references, &[], scan)
+}
+
+/// `modelgate check --format json`.
+pub fn write_check(out: &mut dyn Write, run: &CheckRun) -> std::io::Result<()> {
+    let policy = Some(run.policy_display.as_str());
+    write(
+        out,
+        &run.root,
+        policy,
+        &run.references,
+        &run.findings,
+        &run.scan,
+    )
+}
+
+fn write(
+    out: &mut dyn Write,
+    root: &str,
+    policy: Option<&str>,
+    references: &[ResolvedRef],
+    findings: &[Finding],
+    scan: &Scan,
+) -> std::io::Result<()> {
+    let count = |s: Severity| {
+        findings
+            .iter()
+            .filter(|f| f.waived.is_none() && f.severity == s)
+            .count()
+    };
     let report = Report {
         schema: SCHEMA,
         tool: Tool {
@@ -106,16 +187,17 @@ pub fn write_list(
             version: env!("CARGO_PKG_VERSION"),
         },
         root,
+        policy,
         references: references.iter().map(reference).collect(),
-        findings: Vec::new(),
+        findings: findings.iter().map(finding).collect(),
         skipped: scan.skipped.iter().map(skipped).collect(),
         summary: Summary {
             files_scanned: scan.files_scanned,
             files_skipped: scan.skipped.len(),
             references: references.len(),
-            errors: 0,
-            warnings: 0,
-            infos: 0,
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warn),
+            infos: count(Severity::Info),
         },
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;

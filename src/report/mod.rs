@@ -1,7 +1,9 @@
 //! Stage 5, report: pure functions from results to text. Only these modules print.
 
 pub mod diagnostics;
+pub mod human;
 pub mod json;
+pub mod short;
 pub mod show;
 pub mod table;
 

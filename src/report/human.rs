@@ -1,0 +1,103 @@
+//! `check --format human`: compiler-style diagnostics (codespan-reporting) on
+//! stderr, with the reference labelled in its file and, where a policy line
+//! causes the finding, that line as a secondary label; then a summary.
+
+use codespan_reporting::diagnostic::{Diagnostic, Label};
+
+use crate::app::check::CheckRun;
+use crate::codes::Severity;
+use crate::evaluate::Finding;
+use crate::report::diagnostics::{self, ColorWhen};
+use crate::report::visible;
+
+pub fn write(run: &CheckRun, color: ColorWhen, verbose: bool) -> std::io::Result<()> {
+    let shown: Vec<Diagnostic<usize>> = run
+        .findings
+        .iter()
+        .filter(|f| verbose || f.waived.is_none())
+        .map(|f| diagnostic(f, run))
+        .collect();
+    diagnostics::emit_to_stderr(&run.files, &shown, color)?;
+    let mut err = std::io::stderr().lock();
+    summary(&mut err, run, verbose)
+}
+
+/// One finding as a codespan diagnostic.
+pub fn diagnostic(f: &Finding, run: &CheckRun) -> Diagnostic<usize> {
+    let base = match (f.waived.is_some(), f.severity) {
+        (true, _) => Diagnostic::note(),
+        (false, Severity::Error) => Diagnostic::error(),
+        (false, Severity::Warn) => Diagnostic::warning(),
+        (false, Severity::Info) => Diagnostic::note(),
+    };
+    let mut labels = Vec::new();
+    if let Some(r) = f.reference.map(|i| &run.references[i].reference) {
+        if let Some(&file) = run.file_ids.get(&r.path) {
+            let what = if r.dynamic {
+                "built at run time"
+            } else {
+                r.kind.as_str()
+            };
+            labels.push(
+                Label::primary(file, r.span.clone())
+                    .with_message(format!("{} ({what})", visible(&r.context))),
+            );
+        }
+    }
+    if let Some(p) = &f.policy_label {
+        let label = if labels.is_empty() {
+            Label::primary(p.file, p.span.clone())
+        } else {
+            Label::secondary(p.file, p.span.clone())
+        };
+        labels.push(label.with_message(p.message.clone()));
+    }
+    let mut notes: Vec<String> = f.notes.iter().map(|n| visible(n).into_owned()).collect();
+    if labels.is_empty() {
+        notes.insert(
+            0,
+            format!("at {}:{}:{}", visible(&f.path), f.line, f.column),
+        );
+    }
+    if let Some(help) = &f.help {
+        notes.push(format!("help: {help}"));
+    }
+    if let Some(w) = &f.waived {
+        notes.push(format!("waived by {}: {}", w.by, w.reason));
+    }
+    base.with_code(f.code.info().id)
+        .with_message(visible(&f.message).into_owned())
+        .with_labels(labels)
+        .with_notes(notes)
+}
+
+fn summary(err: &mut dyn std::io::Write, run: &CheckRun, verbose: bool) -> std::io::Result<()> {
+    let count = |s: Severity| {
+        run.findings
+            .iter()
+            .filter(|f| f.waived.is_none() && f.severity == s)
+            .count()
+    };
+    let waived = run.findings.iter().filter(|f| f.waived.is_some()).count();
+    if verbose {
+        for s in &run.scan.skipped {
+            writeln!(
+                err,
+                "skipped {}: {}",
+                visible(&s.path),
+                visible(&s.reason.to_string())
+            )?;
+        }
+    }
+    writeln!(
+        err,
+        "{} errors, {} warnings, {} infos ({waived} waived) in {} references; {} files scanned, {} skipped; policy: {}",
+        count(Severity::Error),
+        count(Severity::Warn),
+        count(Severity::Info),
+        run.references.len(),
+        run.scan.files_scanned,
+        run.scan.skipped.len(),
+        visible(&run.policy_display)
+    )
+}

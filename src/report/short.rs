@@ -1,0 +1,22 @@
+//! `check --format short`: `path:line:col: severity[CODE] message`, one a line.
+
+use std::io::Write;
+
+use crate::app::check::CheckRun;
+use crate::report::visible;
+
+pub fn write(out: &mut dyn Write, run: &CheckRun) -> std::io::Result<()> {
+    for f in run.findings.iter().filter(|f| f.waived.is_none()) {
+        writeln!(
+            out,
+            "{}:{}:{}: {}[{}] {}",
+            visible(&f.path),
+            f.line,
+            f.column,
+            f.severity.as_str(),
+            f.code.info().id,
+            visible(&f.message)
+        )?;
+    }
+    Ok(())
+}
