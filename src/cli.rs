@@ -25,6 +25,8 @@ pub enum Command {
     List(ListArgs),
     /// Print the long explanation of a diagnostic code (MG001…MG014).
     Explain(ExplainArgs),
+    /// Write a fully commented modelgate.toml into the current directory.
+    Init(InitArgs),
     /// What the rule set knows about one model: entry, lineage, licence terms.
     Show(ShowArgs),
     /// Work with rule files.
@@ -67,6 +69,13 @@ pub struct RulesCheckArgs {
     pub dir: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Replace an existing modelgate.toml.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod explain;
+pub mod init;
 pub mod list;
 pub mod rules;
 pub mod show;
@@ -53,6 +54,7 @@ pub fn run(cli: Cli) -> Result<Outcome, AppError> {
         Command::Check(args) => check::run(&args),
         Command::List(args) => list::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Init(args) => init::run(&args),
         Command::Show(args) => show::run(&args),
         Command::Rules(args) => rules::run(&args),
     }
