@@ -7,6 +7,9 @@ use crate::codes::{Code, Severity};
 use crate::policy::{Distribution, Level, Use};
 use crate::resolve::ResolvedRef;
 
+/// A licence check: `None` when its code does not apply.
+type LicenseCheck = fn(usize, &ResolvedRef, &License, &Context<'_>) -> Option<Finding>;
+
 pub fn check_reference(index: usize, r: &ResolvedRef, cx: &Context<'_>, out: &mut Vec<Finding>) {
     if r.reference.dynamic {
         out.extend(dynamic_reference(index, r, cx));
@@ -17,7 +20,7 @@ pub fn check_reference(index: usize, r: &ResolvedRef, cx: &Context<'_>, out: &mu
         out.extend(unknown_model(index, r, cx));
         return;
     };
-    let checks: [fn(usize, &ResolvedRef, &License, &Context<'_>) -> Option<Finding>; 11] = [
+    let checks: [LicenseCheck; 11] = [
         license_denied,
         non_commercial,
         research_only,

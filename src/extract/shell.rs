@@ -34,8 +34,8 @@ impl Word {
         self.value.push(c);
     }
 
-    /// The source span of `value[range]`.
-    fn span_of(&self, range: Range<usize>, text: &str) -> Range<usize> {
+    /// The source span of `value[range]` in the `text` the word was read from.
+    pub fn span_of(&self, range: Range<usize>, text: &str) -> Range<usize> {
         let (Some(&start), Some(&last)) = (
             self.offsets.get(range.start),
             range.end.checked_sub(1).and_then(|i| self.offsets.get(i)),
