@@ -1,6 +1,170 @@
-//! Extractor stub (being written).
-use crate::model::Found;
+//! JSON (and JSON with comments): the token stream of jsonc-parser's scanner
+//! walked with an explicit stack, so any nesting depth is safe.
 
-pub fn extract(_text: &str, _out: &mut Vec<Found>) -> crate::extract::ExtractResult {
-    Ok(())
+use jsonc_parser::tokens::Token;
+use jsonc_parser::{Scanner, ScannerOptions};
+
+use super::{locate, value_under};
+use crate::extract::{ExtractResult, Malformed};
+use crate::model::Found;
+use crate::text::LineIndex;
+
+enum Frame {
+    Object {
+        key: Option<String>,
+        expecting_key: bool,
+    },
+    Array,
+}
+
+pub fn extract(text: &str, out: &mut Vec<Found>) -> ExtractResult {
+    let mut scanner = Scanner::new(text, &ScannerOptions::default());
+    let mut stack: Vec<Frame> = Vec::new();
+    loop {
+        let token = match scanner.scan() {
+            Ok(Some(token)) => token,
+            Ok(None) if stack.is_empty() => return Ok(()),
+            Ok(None) => {
+                return Err(malformed(
+                    text,
+                    text.len(),
+                    "unexpected end of file: a bracket is not closed",
+                ))
+            }
+            Err(e) => return Err(malformed(text, scanner.token_start(), &e.to_string())),
+        };
+        let raw = scanner.token_start()..scanner.token_end();
+        match token {
+            Token::OpenBrace => stack.push(Frame::Object {
+                key: None,
+                expecting_key: true,
+            }),
+            Token::OpenBracket => stack.push(Frame::Array),
+            Token::CloseBrace | Token::CloseBracket => {
+                let matches = matches!(
+                    (&token, stack.pop()),
+                    (Token::CloseBrace, Some(Frame::Object { .. }))
+                        | (Token::CloseBracket, Some(Frame::Array))
+                );
+                if !matches {
+                    return Err(malformed(
+                        text,
+                        raw.start,
+                        "a closing bracket does not match",
+                    ));
+                }
+            }
+            Token::Comma => {
+                if let Some(Frame::Object { expecting_key, .. }) = stack.last_mut() {
+                    *expecting_key = true;
+                }
+            }
+            Token::String(value) => {
+                if let Some(Frame::Object {
+                    key,
+                    expecting_key: expecting @ true,
+                }) = stack.last_mut()
+                {
+                    *key = Some(value.into_owned());
+                    *expecting = false;
+                    continue;
+                }
+                let inner = raw.start + 1..raw.end.saturating_sub(1).max(raw.start + 1);
+                let span = locate(text, inner, &value);
+                value_under(&keys(&stack), &value, span, out);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn keys(stack: &[Frame]) -> Vec<String> {
+    stack
+        .iter()
+        .filter_map(|f| match f {
+            Frame::Object { key: Some(k), .. } => Some(k.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn malformed(text: &str, at: usize, message: &str) -> Malformed {
+    let index = LineIndex::new(text);
+    let (line, column) = index.position(text, at);
+    Malformed(format!("line {}, column {}: {message}", line.0, column.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Strength;
+
+    #[test]
+    fn values_under_model_keys() {
+        let text = "{\n  // a comment: \"model\": \"org/commented\"\n  \"_name_or_path\": \"meta-llama/Llama-2-7b-hf\",\n  \"model_type\": \"llama\",\n  \"config\": {\"model\": \"gpt-4o\", \"models\": [\"org/n\"]},\n  \"base_model\": [\"org/a\", \"org/b\"],\n  \"x\": \"caf\\u00e9\", \"model_id\": \"org/esc\\/aped\"\n}";
+        let mut out = Vec::new();
+        extract(text, &mut out).unwrap();
+        let got: Vec<_> = out
+            .iter()
+            .map(|f| {
+                (
+                    f.text.as_str(),
+                    &text[f.span.clone()],
+                    f.context.as_str(),
+                    f.strength,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "meta-llama/Llama-2-7b-hf",
+                    "meta-llama/Llama-2-7b-hf",
+                    "key:_name_or_path",
+                    Strength::Strong
+                ),
+                ("gpt-4o", "gpt-4o", "key:config.model", Strength::Weak),
+                ("org/a", "org/a", "key:base_model", Strength::Strong),
+                ("org/b", "org/b", "key:base_model", Strength::Strong),
+                (
+                    "org/esc/aped",
+                    "org/esc\\/aped",
+                    "key:model_id",
+                    Strength::Strong
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn malformed_json_keeps_earlier_values() {
+        let mut out = Vec::new();
+        let result = extract("{\"model\": \"org/x\", \"b\": [1, }", &mut out);
+        assert!(result.is_err());
+        assert_eq!(out.len(), 1);
+    }
+
+    #[test]
+    fn deep_nesting_is_iterative() {
+        let text = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let mut out = Vec::new();
+        assert!(extract(&text, &mut out).is_ok());
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn never_panics(text in "\\PC{0,200}") {
+                let mut out = Vec::new();
+                let _ = extract(&text, &mut out);
+                for f in &out {
+                    prop_assert!(text.get(f.span.clone()).is_some());
+                }
+            }
+        }
+    }
 }
