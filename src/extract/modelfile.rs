@@ -16,7 +16,8 @@ pub fn extract(text: &str, out: &mut Vec<Found>) {
         if instruction != "FROM" && instruction != "ADAPTER" {
             continue;
         }
-        let value = rest.trim();
+        // One argument: the first word (what follows it is not part of the name).
+        let value = rest.split_whitespace().next().unwrap_or("");
         if value.is_empty() || value.starts_with('#') {
             continue;
         }

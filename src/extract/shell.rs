@@ -279,8 +279,11 @@ const DOWNLOAD_VALUE_OPTIONS: &[&str] = &[
     "--max-workers",
 ];
 
-/// Words that run the command after them.
-const WRAPPERS: &[&str] = &["sudo", "env", "exec", "time", "nohup", "command"];
+/// Words that run the command after them: wrappers and the shell's own keywords.
+const WRAPPERS: &[&str] = &[
+    "sudo", "env", "exec", "time", "nohup", "command", "do", "then", "else", "elif", "if", "while",
+    "until", "!", "{",
+];
 
 fn scan_command(words: &[Word], text: &str, out: &mut Vec<Found>) {
     let program = leading_assignments(words, text, out);
@@ -525,10 +528,11 @@ mod tests {
 
     #[test]
     fn expansions_are_dynamic() {
-        let script = "ollama pull $MODEL\npython serve.py --model \"${BASE}/x\"\nvllm serve $(cat model.txt)\n";
+        let script = "for m in a b; do ollama pull \"$m\"; done\nollama pull $MODEL\npython serve.py --model \"${BASE}/x\"\nvllm serve $(cat model.txt)\n";
         assert_eq!(
             found(script),
             [
+                ("$m".to_string(), "ollama pull".to_string(), true),
                 ("$MODEL".to_string(), "ollama pull".to_string(), true),
                 ("${BASE}/x".to_string(), "--model".to_string(), true),
                 (
