@@ -401,12 +401,7 @@ impl Loader {
             } else {
                 model.id.clone()
             };
-            let probe_base = if base.contains('*') {
-                base.replacen('*', "x", 1)
-            } else {
-                base.to_string()
-            };
-            if catalog.lookup(&probe_base).is_none() {
+            if !base_exists(catalog, base) {
                 self.error(
                     format!(
                         "`base_model` `{base}` of `{}` is not in the catalog",
@@ -468,6 +463,25 @@ impl Loader {
             }
         }
     }
+}
+
+/// A concrete base resolves; a base with a `*` must match some id or alias of the catalog.
+fn base_exists(catalog: &Catalog, base: &str) -> bool {
+    if !base.contains('*') {
+        return catalog.lookup(base).is_some();
+    }
+    let Ok(glob) = globset::GlobBuilder::new(&base.to_ascii_lowercase())
+        .literal_separator(true)
+        .build()
+    else {
+        return false;
+    };
+    let matcher = glob.compile_matcher();
+    catalog
+        .models
+        .iter()
+        .flat_map(|m| std::iter::once(&m.id).chain(&m.aliases))
+        .any(|id| !super::is_glob(id) && matcher.is_match(id.to_ascii_lowercase()))
 }
 
 fn find_cycle(catalog: &Catalog, start: &str) -> Option<Vec<String>> {
