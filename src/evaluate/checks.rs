@@ -197,7 +197,7 @@ fn license_denied(
         );
         return Some(
             Finding::about(Code::LicenseDenied, message, index, r)
-                .help(alternative_help(license, cx))
+                .help(alternative_help(r, license, cx))
                 .label(denied, "denied here"),
         );
     }
@@ -214,7 +214,7 @@ fn license_denied(
         );
         return Some(
             Finding::about(Code::LicenseDenied, message, index, r)
-                .help(alternative_help(license, cx))
+                .help(alternative_help(r, license, cx))
                 .label(category, "category denied here"),
         );
     }
@@ -226,7 +226,7 @@ fn license_denied(
         );
         return Some(
             Finding::about(Code::LicenseDenied, message, index, r)
-                .help(alternative_help(license, cx))
+                .help(alternative_help(r, license, cx))
                 .label(&p.allow_licenses[0], "only these licences are allowed"),
         );
     }
@@ -251,7 +251,7 @@ fn non_commercial(
     Some(
         Finding::about(Code::NonCommercial, message, index, r)
             .note(format!("{} does not grant commercial use", license.name))
-            .help(alternative_help(license, cx))
+            .help(alternative_help(r, license, cx))
             .label(&cx.policy.use_, "the project is declared commercial here"),
     )
 }
@@ -272,7 +272,7 @@ fn research_only(
     );
     Some(
         Finding::about(Code::ResearchOnly, message, index, r)
-            .help(alternative_help(license, cx))
+            .help(alternative_help(r, license, cx))
             .label(&cx.policy.use_, "the project is not declared research here"),
     )
 }
@@ -429,7 +429,7 @@ fn closed_model(
         );
         return Some(
             Finding::about(Code::ClosedModel, message, index, r)
-                .help(alternative_help(license, cx))
+                .help(alternative_help(r, license, cx))
                 .label(&p.open_weights_only, "required here"),
         );
     }
@@ -441,7 +441,7 @@ fn closed_model(
         );
         return Some(
             Finding::about(Code::ClosedModel, message, index, r)
-                .help(alternative_help(license, cx))
+                .help(alternative_help(r, license, cx))
                 .label(&p.osi_approved_only, "required here"),
         );
     }
@@ -469,26 +469,68 @@ fn share_alike(
     )
 }
 
-/// A permissively licensed model from the catalog, or the waiver syntax.
-fn alternative_help(license: &License, cx: &Context<'_>) -> String {
-    let permissive = cx
-        .catalog
-        .models
+/// Permissively licensed stand-ins by kind of model, suggested when the catalog
+/// has them under a permissive licence.
+const ALTERNATIVES: &[(&str, &[&str])] = &[
+    ("image", &["black-forest-labs/FLUX.1-schnell"]),
+    ("speech", &["openai/whisper-large-v3"]),
+    (
+        "embedding",
+        &[
+            "BAAI/bge-small-en-v1.5",
+            "sentence-transformers/all-MiniLM-L6-v2",
+        ],
+    ),
+    (
+        "text",
+        &[
+            "mistralai/Mistral-7B-Instruct-v0.3",
+            "mistralai/Mixtral-8x7B-Instruct-v0.1",
+        ],
+    ),
+];
+
+/// What a model does, guessed from its name, to suggest an alternative of the same kind.
+fn kind_of(name: &str) -> &'static str {
+    let name = name.to_ascii_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| name.contains(w));
+    if has(&["diffusion", "flux", "sdxl", "dall-e", "image"]) {
+        "image"
+    } else if has(&["whisper", "speech", "tts"]) {
+        "speech"
+    } else if has(&["embed", "bge", "minilm", "mpnet", "e5-", "gte-"]) {
+        "embedding"
+    } else {
+        "text"
+    }
+}
+
+/// A permissively licensed model of the same kind from the catalog, or the waiver syntax.
+fn alternative_help(r: &ResolvedRef, license: &License, cx: &Context<'_>) -> String {
+    let kind = kind_of(model_text(r));
+    let candidates = ALTERNATIVES
         .iter()
-        .filter(|m| !m.is_pattern() && m.provider == "huggingface")
-        .find(|m| {
-            m.license
-                .as_deref()
-                .is_some_and(|id| matches!(id, "apache-2.0" | "mit") && id != license.id)
+        .filter(|(k, _)| *k == kind)
+        .flat_map(|(_, ids)| ids.iter());
+    let permissive = candidates
+        .filter_map(|id| cx.catalog.resolve(id))
+        .find(|alt| {
+            alt.license.is_some_and(|l| {
+                l.id != license.id && l.commercial_use == CommercialUse::Allowed && !l.hosted_only
+            })
         });
     match permissive {
-        Some(m) => format!(
-            "consider a permissively licensed model such as `{}` ({}); see `modelgate show`",
-            m.id,
-            m.license.as_deref().unwrap_or("")
+        Some(alt) => format!(
+            "consider a permissively licensed model such as `{}` ({}); `modelgate show` prints its terms",
+            alt.model_id,
+            alt.license.map_or("", |l| l.id.as_str())
         ),
-        None => "use a model under a licence the policy accepts".to_string(),
+        None => waiver_help_text(),
     }
+}
+
+fn waiver_help_text() -> String {
+    "use a model under a licence the policy accepts, or waive a reviewed use with a reason (`# modelgate: allow(CODE) reason=\"…\"`)".to_string()
 }
 
 fn kebab<T: serde::Serialize>(value: &T) -> String {

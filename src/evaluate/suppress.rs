@@ -1,6 +1,6 @@
 //! Inline suppressions: `# modelgate: allow(MG002) reason="evaluation only"`
-//! (`//` in JavaScript and TypeScript), on the line of the reference or the
-//! line above. A reason is mandatory; a malformed suppression never applies
+//! (`//` in JavaScript and TypeScript), at the end of the reference's line, or
+//! alone on the line above it. A reason is mandatory; a malformed suppression never applies
 //! and is reported with the syntax it should have.
 
 use crate::codes::Code;
@@ -9,6 +9,8 @@ use crate::codes::Code;
 pub struct Suppression {
     /// 1-based line of the comment.
     pub line: u32,
+    /// The comment stands alone on its line, so it also covers the next line.
+    pub standalone: bool,
     pub column: u32,
     pub codes: Vec<Code>,
     pub reason: String,
@@ -37,9 +39,11 @@ pub fn parse(text: &str) -> (Vec<Suppression>, Vec<Malformed>) {
         }
         let line_no = n as u32 + 1;
         let column = line[..at].chars().count() as u32 + 1;
+        let standalone = before.trim_end_matches(['#', '/']).trim().is_empty();
         match parse_directive(line[at + "modelgate:".len()..].trim()) {
             Ok((codes, reason)) => good.push(Suppression {
                 line: line_no,
+                standalone,
                 column,
                 codes,
                 reason,
@@ -91,7 +95,11 @@ mod tests {
         let (good, bad) = parse(text);
         assert!(bad.is_empty());
         assert_eq!(good.len(), 2);
-        assert_eq!((good[0].line, good[0].column), (2, 18));
+        assert_eq!(
+            (good[0].line, good[0].column, good[0].standalone),
+            (2, 18, false)
+        );
+        assert!(good[1].standalone);
         assert_eq!(good[0].codes, [Code::NonCommercial, Code::DynamicReference]);
         assert_eq!(good[0].reason, "evaluation only");
         assert_eq!(good[1].codes, [Code::NonCommercial]);

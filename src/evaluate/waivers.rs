@@ -100,7 +100,7 @@ fn exception_matches(exception: &Exception, finding: &Finding, model: Option<&st
     model_ok && path_ok && code_ok
 }
 
-/// A suppression on the finding's line or the line above, naming its code.
+/// A suppression on the finding's line, or alone on the line above, naming its code.
 fn suppression_for(
     finding: &Finding,
     suppressions: &Suppressions,
@@ -108,7 +108,8 @@ fn suppression_for(
 ) -> Option<Waived> {
     let (good, _) = suppressions.by_path.get(&finding.path)?;
     let s = good.iter().find(|s| {
-        (s.line == finding.line || s.line + 1 == finding.line) && s.codes.contains(&finding.code)
+        (s.line == finding.line || (s.standalone && s.line + 1 == finding.line))
+            && s.codes.contains(&finding.code)
     })?;
     *hits.entry((finding.path.clone(), s.line)).or_default() += 1;
     Some(Waived {
@@ -125,7 +126,7 @@ fn report_suppressions(
     for (path, (good, bad)) in &input.suppressions.by_path {
         for s in good {
             if !input.partial_scan && !hits.contains_key(&(path.clone(), s.line)) {
-                let message = "suppression matched no finding on its line or the next".to_string();
+                let message = "suppression matched no finding".to_string();
                 findings.push(
                     location_finding(Code::UnusedWaiver, message, path, s.line, s.column)
                         .help("delete the comment, or move it onto the line it is meant for"),
@@ -172,10 +173,14 @@ fn waiver_finding(
         Code::ExpiredWaiver => "renew the exception with a new date and reason, or remove it and fix the findings it waived".to_string(),
         _ => "delete the exception, or narrow it to what it is meant for".to_string(),
     });
+    let (file, span, message) = match (&code, &exception.expires_at) {
+        (Code::ExpiredWaiver, Some((file, span))) => (*file, span.clone(), "expired"),
+        _ => (exception.at.0, exception.at.1.clone(), "this exception"),
+    };
     finding.policy_label = Some(PolicyLabel {
-        file: exception.at.0,
-        span: exception.at.1.clone(),
-        message: "this exception".to_string(),
+        file,
+        span,
+        message: message.to_string(),
     });
     finding
 }

@@ -79,6 +79,8 @@ pub struct Exception {
     /// `YYYY-MM-DD`; compared as text, which orders ISO dates.
     pub expires: Option<String>,
     pub at: (usize, Range<usize>),
+    /// Where `expires` is written (an expired exception is reported there).
+    pub expires_at: Option<(usize, Range<usize>)>,
 }
 
 #[derive(Debug, Clone)]
@@ -269,7 +271,7 @@ impl Loader<'_> {
                 return;
             }
         };
-        let file = self.files.add(path.display().to_string(), text.clone());
+        let file = self.files.add(display_path(path), text.clone());
         let Some(raw) = self.parse(&text, file, pyproject) else {
             return;
         };
@@ -593,6 +595,7 @@ impl Loader<'_> {
             reason,
             expires,
             at: (file, anchor),
+            expires_at: raw.expires.as_ref().map(|e| (file, e.span())),
         })
     }
 
@@ -665,6 +668,19 @@ impl Loader<'_> {
             "expected YYYY-MM-DD, e.g. \"2027-06-30\"",
         );
         None
+    }
+}
+
+/// A path as diagnostics show it: relative to the working directory when inside it.
+fn display_path(path: &Path) -> String {
+    let cwd = std::env::current_dir().and_then(|d| d.canonicalize());
+    let canonical = path.canonicalize();
+    match (cwd, canonical) {
+        (Ok(cwd), Ok(canonical)) => canonical
+            .strip_prefix(&cwd)
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_else(|_| path.display().to_string()),
+        _ => path.display().to_string(),
     }
 }
 
