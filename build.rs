@@ -15,7 +15,21 @@ fn main() {
         println!("cargo:rerun-if-changed=rules/{family}");
     }
     files.sort();
-    let mut code = String::from("/// Built-in rule files: (virtual path, contents).\npub static BUILTIN_RULES: &[(&str, &str)] = &[\n");
+    // FNV-1a over names and contents: a catalog update changes the rule-set version.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for file in &files {
+        let name = file
+            .strip_prefix(&manifest)
+            .expect("under the manifest dir")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let contents = std::fs::read(file).expect("rule file is readable");
+        for byte in name.bytes().chain(contents) {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    let mut code = format!("/// Identifies the built-in rule set's contents.\npub const BUILTIN_RULES_HASH: &str = \"{:08x}\";\n", hash >> 32);
+    code.push_str("/// Built-in rule files: (virtual path, contents).\npub static BUILTIN_RULES: &[(&str, &str)] = &[\n");
     for file in &files {
         let relative = file
             .strip_prefix(&manifest)

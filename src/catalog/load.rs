@@ -14,6 +14,12 @@ use super::{is_glob, Catalog, License, Model, Origin};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
+/// The version of the built-in rule set: the tool version and a hash of the
+/// rule files, so a CI failure caused by a catalog update can be traced.
+pub fn rules_version() -> String {
+    format!("{}+rules.{BUILTIN_RULES_HASH}", env!("CARGO_PKG_VERSION"))
+}
+
 /// Every text a rules diagnostic can point into.
 pub type FileDb = SimpleFiles<String, String>;
 
@@ -174,8 +180,8 @@ impl Loader {
 
     fn syntax_error(&mut self, file: usize, text: &str, error: &toml::de::Error) {
         let span = error.span().unwrap_or(0..text.len().min(1));
-        let message = error.message().trim().to_string();
-        self.error(format!("invalid rule file: {message}"), file, span, "here");
+        let (message, label) = explain_toml_error(error);
+        self.error(format!("invalid rule file: {message}"), file, span, &label);
     }
 
     fn check_license_file_name(
@@ -510,6 +516,29 @@ fn is_url(text: &str) -> bool {
     (text.starts_with("https://") || text.starts_with("http://"))
         && text.len() > "https://".len()
         && !text.contains(char::is_whitespace)
+}
+
+/// The message and label of a TOML/serde error: for an unknown key, a
+/// "did you mean" when one of the valid keys is close, and the valid keys.
+pub fn explain_toml_error(error: &toml::de::Error) -> (String, String) {
+    let message = error.message().trim().to_string();
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return (message, "here".to_string());
+    };
+    let unknown = rest.split('`').next().unwrap_or("");
+    let expected: Vec<&str> = rest
+        .split_once("expected ")
+        .map(|(_, list)| list.split('`').skip(1).step_by(2).collect())
+        .unwrap_or_default();
+    let hint = closest(unknown, expected.iter().copied())
+        .map(|c| format!("did you mean `{c}`? "))
+        .unwrap_or_default();
+    let valid = expected
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    (message, format!("{hint}valid keys: {valid}"))
 }
 
 /// The candidate closest to `word` by edit distance, if close enough to be a typo.

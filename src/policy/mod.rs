@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use codespan_reporting::diagnostic::{Diagnostic, Label};
 use globset::{GlobBuilder, GlobMatcher};
 
-use crate::catalog::load::{closest, FileDb};
+use crate::catalog::load::{closest, explain_toml_error, FileDb};
 use crate::catalog::{Catalog, Category};
 use crate::codes::{Code, Severity, CODES};
 use raw::{RawException, RawModelRule, RawPolicy};
@@ -702,20 +702,6 @@ fn parse_pyproject(text: &str) -> Result<RawPolicy, toml::de::Error> {
         modelgate: RawPolicy,
     }
     toml::from_str::<Pyproject>(text).map(|p| p.tool.modelgate)
-}
-
-/// The message and label of a TOML/serde error, with the valid choices where serde lists them.
-fn explain_toml_error(error: &toml::de::Error) -> (String, String) {
-    let message = error.message().trim().to_string();
-    let label = if message.starts_with("unknown field") {
-        match message.split_once(", expected ") {
-            Some((_, expected)) => format!("expected {expected}"),
-            None => "unknown key".to_string(),
-        }
-    } else {
-        "here".to_string()
-    };
-    (message, label)
 }
 
 /// `YYYY-MM-DD` with a month 01–12 and a day 01–31.

@@ -175,7 +175,12 @@ fn unknown_keys_and_syntax_errors_point_at_the_text() {
         "{got:?}"
     );
     assert_eq!(got[0].1, "uses");
-    assert!(got[0].2.contains("`use`"), "{got:?}");
+    assert!(
+        got[0]
+            .2
+            .starts_with("did you mean `use`? valid keys: `use`, `distribution`"),
+        "{got:?}"
+    );
     let got = errors("[project\n");
     assert!(got[0].0.starts_with("invalid policy:"), "{got:?}");
     let got = errors("[project]\nmonthly_active_users = \"many\"\n");

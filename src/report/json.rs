@@ -32,6 +32,8 @@ struct Report<'a> {
 struct Tool {
     name: &'static str,
     version: &'static str,
+    /// Addition: the built-in rule set's version (extra rule files are not included).
+    rules_version: String,
 }
 
 #[derive(Serialize)]
@@ -185,6 +187,7 @@ fn write(
         tool: Tool {
             name: "modelgate",
             version: env!("CARGO_PKG_VERSION"),
+            rules_version: crate::catalog::load::rules_version(),
         },
         root,
         policy,

@@ -1,0 +1,155 @@
+//! `show`, `explain`, `init` and `rules check` end to end.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn modelgate(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_modelgate"))
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("modelgate runs")
+}
+
+fn here() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn show_json(model: &str) -> (serde_json::Value, Option<i32>) {
+    let output = modelgate(here(), &["show", model, "--format", "json"]);
+    (
+        serde_json::from_slice(&output.stdout).unwrap(),
+        output.status.code(),
+    )
+}
+
+#[test]
+fn show_prints_the_terms_and_lineage_of_the_seed_examples() {
+    let (gpt, code) = show_json("gpt-3.5-turbo");
+    assert_eq!(code, Some(0));
+    assert_eq!(gpt["license"]["id"], "openai-api-terms");
+    assert_eq!(gpt["license"]["hosted_only"], true);
+    assert_eq!(gpt["license"]["category"], "proprietary");
+    let (alpaca, _) = show_json("tatsu-lab/alpaca-7b-wdiff");
+    assert_eq!(alpaca["license"]["id"], "cc-by-nc-4.0");
+    assert_eq!(alpaca["license"]["commercial_use"], "forbidden");
+    assert_eq!(
+        alpaca["lineage"],
+        serde_json::json!([
+            "tatsu-lab/alpaca-7b-wdiff",
+            "huggyllama/llama-7b",
+            "cc-by-nc-4.0"
+        ])
+    );
+    let (gguf, _) = show_json("bartowski/Meta-Llama-3.1-8B-Instruct-GGUF");
+    assert_eq!(gguf["model"]["entry"], "bartowski/Meta-Llama-3.1-*-GGUF");
+    assert_eq!(gguf["model"]["matched"], "pattern");
+    assert_eq!(
+        gguf["lineage"],
+        serde_json::json!([
+            "bartowski/Meta-Llama-3.1-8B-Instruct-GGUF",
+            "meta-llama/Llama-3.1-8B-Instruct",
+            "llama3.1"
+        ])
+    );
+    assert_eq!(gguf["license"]["monthly_active_users_limit"], 700_000_000);
+    assert_eq!(
+        gguf["license"]["outputs_may_train_other_models"],
+        "allowed-with-naming"
+    );
+}
+
+#[test]
+fn show_exits_1_for_an_unknown_model() {
+    let (unknown, code) = show_json("acme/unknown-model");
+    assert_eq!(code, Some(1));
+    assert_eq!(unknown["model"], serde_json::Value::Null);
+    let human = modelgate(here(), &["show", "acme/unknown-model"]);
+    assert_eq!(human.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&human.stdout)
+        .starts_with("acme/unknown-model: not in the catalog"));
+}
+
+#[test]
+fn show_human_output() {
+    let output = modelgate(here(), &["show", "llama2:7b-chat"]);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.starts_with("meta-llama/Llama-2-7b-chat-hf\n  catalog entry:  meta-llama/Llama-2-7b-chat-hf (matched as alias)\n"), "{stdout}");
+    assert!(
+        stdout.contains("  user limit:     700,000,000 monthly active users\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .contains("  attribution:    Llama 2 is licensed under the LLAMA 2 Community License"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn explain_prints_each_code_and_rejects_unknown_ones() {
+    for code in ["MG001", "mg014", "non-commercial"] {
+        let output = modelgate(here(), &["explain", code]);
+        assert_eq!(output.status.code(), Some(0), "{code}");
+        assert!(String::from_utf8_lossy(&output.stdout).contains("## How to fix"));
+    }
+    let output = modelgate(here(), &["explain", "MG099"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown code `MG099`"));
+}
+
+#[test]
+fn init_writes_the_template_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = modelgate(dir.path(), &["init"]);
+    assert_eq!(output.status.code(), Some(0));
+    let written = std::fs::read_to_string(dir.path().join("modelgate.toml")).unwrap();
+    assert!(written.contains("[project]\n") && written.contains("use = \"commercial\""));
+    assert_eq!(
+        modelgate(dir.path(), &["init"]).status.code(),
+        Some(2),
+        "an existing policy is kept"
+    );
+    std::fs::write(
+        dir.path().join("app.py"),
+        "m = AutoModel.from_pretrained(\"mistralai/Mistral-7B-v0.1\")\n",
+    )
+    .unwrap();
+    let check = modelgate(dir.path(), &["check", "."]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn rules_check_validates_the_repository_rules_and_user_files() {
+    let output = modelgate(here(), &["rules", "check", "rules"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).ends_with(": ok\n"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("extra.toml"), "[[model]]\nid = \"acme/bot\"\nprovider = \"huggingface\"\nlicence = \"mit\"\nsource = \"https://x.org\"\n").unwrap();
+    let output = modelgate(dir.path(), &["rules", "check", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unknown field `licence`"), "{stderr}");
+    assert!(stderr.contains("did you mean `license`?"), "{stderr}");
+    assert!(stderr.contains("extra.toml:4:1"), "{stderr}");
+}
+
+#[test]
+fn a_missing_config_file_is_a_usage_error() {
+    let output = modelgate(
+        here(),
+        &["check", "fixtures/demo", "--config", "no-such.toml"],
+    );
+    assert_eq!(output.status.code(), Some(2));
+}
