@@ -129,10 +129,10 @@ pub fn write_human(
         );
     };
     writeln!(out, "{}", r.model_id)?;
-    if r.model.id != r.model_id {
+    if r.matched != MatchKind::Exact {
         writeln!(
             out,
-            "  catalog entry:  {} ({})",
+            "  catalog entry:  {} (matched as {})",
             r.model.id,
             matched(r.matched)
         )?;
