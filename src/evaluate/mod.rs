@@ -127,3 +127,6 @@ pub fn evaluate(references: &[ResolvedRef], context: &Context<'_>) -> Vec<Findin
 fn license_of<'c>(r: &ResolvedRef, catalog: &'c Catalog) -> Option<&'c License> {
     r.license.as_deref().and_then(|id| catalog.licenses.get(id))
 }
+
+#[cfg(test)]
+mod tests;
