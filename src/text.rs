@@ -100,6 +100,19 @@ impl LineIndex {
     }
 }
 
+/// `700000000` → `700,000,000`, for limits in messages.
+pub fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Byte offsets of the lines of `text` (each line without its `\n`/`\r\n`).
 pub fn lines_with_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let mut offset = 0;
@@ -138,6 +151,13 @@ mod tests {
         let offset = text.find("gpt").unwrap();
         assert_eq!(index.position(text, offset), (OneIndexed(2), OneIndexed(8)));
         assert_eq!(index.offset_of(text, 2, 7), offset);
+    }
+
+    #[test]
+    fn thousands() {
+        assert_eq!(group_thousands(700_000_000), "700,000,000");
+        assert_eq!(group_thousands(999), "999");
+        assert_eq!(group_thousands(1_000), "1,000");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use crate::catalog::{CommercialUse, Confidence, License, OutputTraining};
 use crate::codes::{Code, Severity};
 use crate::policy::{Distribution, Level, Use};
 use crate::resolve::ResolvedRef;
+use crate::text::group_thousands;
 
 /// A licence check: `None` when its code does not apply.
 type LicenseCheck = fn(usize, &ResolvedRef, &License, &Context<'_>) -> Option<Finding>;
@@ -291,7 +292,7 @@ fn user_threshold(
         let message = format!(
             "`{}` has a limit of {} monthly active users (licence `{}`); the policy declares none",
             model_text(r),
-            group(limit),
+            group_thousands(limit),
             license.id
         );
         return Some(
@@ -307,12 +308,12 @@ fn user_threshold(
     let message = format!(
         "`{}` allows at most {} monthly active users without a separate licence (licence `{}`)",
         model_text(r),
-        group(limit),
+        group_thousands(limit),
         license.id
     );
     Some(
         Finding::about(Code::UserThreshold, message, index, r)
-            .note(format!("the project declares {} monthly active users", group(declared.value)))
+            .note(format!("the project declares {} monthly active users", group_thousands(declared.value)))
             .help("request a licence from the licensor and record it as an exception with its reason, or use a model without a user limit")
             .label(declared, "declared here"),
     )
@@ -332,12 +333,12 @@ fn revenue_threshold(
     let message = format!(
         "`{}` allows at most USD {} annual revenue (licence `{}`)",
         model_text(r),
-        group(limit),
+        group_thousands(limit),
         license.id
     );
     Some(
         Finding::about(Code::RevenueThreshold, message, index, r)
-            .note(format!("the project declares USD {} annual revenue", group(declared.value)))
+            .note(format!("the project declares USD {} annual revenue", group_thousands(declared.value)))
             .help("take an enterprise licence from the licensor and record it as an exception, or use a model without a revenue limit")
             .label(declared, "declared here"),
     )
@@ -538,17 +539,4 @@ fn kebab<T: serde::Serialize>(value: &T) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
-}
-
-/// `700000000` → `700,000,000`.
-pub fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

@@ -28,6 +28,19 @@ pub struct ExtractOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Malformed(pub String);
 
+impl Malformed {
+    /// A parser's message placed at a byte offset of the text: `line L, column C: …`.
+    pub fn at(text: &str, offset: usize, message: &str) -> Malformed {
+        let (line, column) = crate::text::LineIndex::new(text).position(text, offset);
+        Malformed(format!(
+            "line {}, column {}: {}",
+            line.0,
+            column.0,
+            message.trim()
+        ))
+    }
+}
+
 pub type ExtractResult = Result<(), Malformed>;
 
 /// Runs the extractor of `family` over `text`, appending what it finds to `out`.

@@ -8,6 +8,7 @@ use crate::catalog::{
     Category, CommercialUse, Confidence, License, MatchKind, OutputTraining, Resolved,
 };
 use crate::report::visible;
+use crate::text::group_thousands;
 
 #[derive(Serialize)]
 struct ShowJson<'a> {
@@ -215,27 +216,4 @@ fn kebab<T: Serialize>(value: &T) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
-}
-
-/// `700000000` → `700,000,000`.
-fn group_thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn thousands() {
-        assert_eq!(super::group_thousands(700_000_000), "700,000,000");
-        assert_eq!(super::group_thousands(999), "999");
-        assert_eq!(super::group_thousands(1_000), "1,000");
-    }
 }

@@ -7,7 +7,6 @@ use jsonc_parser::{Scanner, ScannerOptions};
 use super::{locate, value_under};
 use crate::extract::{ExtractResult, Malformed};
 use crate::model::Found;
-use crate::text::LineIndex;
 
 enum Frame {
     Object {
@@ -25,13 +24,13 @@ pub fn extract(text: &str, out: &mut Vec<Found>) -> ExtractResult {
             Ok(Some(token)) => token,
             Ok(None) if stack.is_empty() => return Ok(()),
             Ok(None) => {
-                return Err(malformed(
+                return Err(Malformed::at(
                     text,
                     text.len(),
                     "unexpected end of file: a bracket is not closed",
                 ))
             }
-            Err(e) => return Err(malformed(text, scanner.token_start(), &e.to_string())),
+            Err(e) => return Err(Malformed::at(text, scanner.token_start(), &e.to_string())),
         };
         let raw = scanner.token_start()..scanner.token_end();
         match token {
@@ -47,7 +46,7 @@ pub fn extract(text: &str, out: &mut Vec<Found>) -> ExtractResult {
                         | (Token::CloseBracket, Some(Frame::Array))
                 );
                 if !matches {
-                    return Err(malformed(
+                    return Err(Malformed::at(
                         text,
                         raw.start,
                         "a closing bracket does not match",
@@ -86,12 +85,6 @@ fn keys(stack: &[Frame]) -> Vec<String> {
             _ => None,
         })
         .collect()
-}
-
-fn malformed(text: &str, at: usize, message: &str) -> Malformed {
-    let index = LineIndex::new(text);
-    let (line, column) = index.position(text, at);
-    Malformed(format!("line {}, column {}: {message}", line.0, column.0))
 }
 
 #[cfg(test)]

@@ -1,19 +1,22 @@
 //! TOML: the spanned document of the `toml` crate, walked with an explicit stack.
 
-use std::ops::Range;
-
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use super::{locate, value_under};
 use crate::extract::{ExtractResult, Malformed};
 use crate::model::Found;
-use crate::text::LineIndex;
 
 pub fn extract(text: &str, out: &mut Vec<Found>) -> ExtractResult {
     let table = match DeTable::parse(text) {
         Ok(table) => table,
-        Err(e) => return Err(malformed(text, e.span(), e.message())),
+        Err(e) => {
+            return Err(Malformed::at(
+                text,
+                e.span().map_or(0, |s| s.start),
+                e.message(),
+            ))
+        }
     };
     let mut work: Vec<(Vec<String>, &Spanned<DeValue<'_>>)> = Vec::new();
     push_table(&[], table.get_ref(), &mut work);
@@ -43,18 +46,6 @@ fn push_table<'t, 'i>(
         path.push(key.get_ref().to_string());
         work.push((path, value));
     }
-}
-
-fn malformed(text: &str, span: Option<Range<usize>>, message: &str) -> Malformed {
-    let at = span.map_or(0, |s| s.start);
-    let index = LineIndex::new(text);
-    let (line, column) = index.position(text, at);
-    Malformed(format!(
-        "line {}, column {}: {}",
-        line.0,
-        column.0,
-        message.trim()
-    ))
 }
 
 #[cfg(test)]
