@@ -10,6 +10,7 @@ fn main() {
     let rules = manifest.join("rules");
     println!("cargo:rerun-if-changed=rules");
     let mut files = Vec::new();
+    collect(&rules, &mut files);
     for family in ["licenses", "models"] {
         collect(&rules.join(family), &mut files);
         println!("cargo:rerun-if-changed=rules/{family}");

@@ -31,12 +31,27 @@ pub enum Command {
     Show(ShowArgs),
     /// Work with rule files.
     Rules(RulesArgs),
+    /// List the licence families of the rule set with their category and commercial-use verdict.
+    Licenses(LicensesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LicensesArgs {
+    #[arg(long, value_enum, default_value_t = ShowFormat::Human)]
+    pub format: ShowFormat,
+    /// Extra rule files or directories.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// A model id, alias, URL or Ollama tag, as it appears in code.
-    pub model: String,
+    #[arg(required_unless_present = "search")]
+    pub model: Option<String>,
+    /// List the catalog entries whose id or aliases contain this text (case-insensitive).
+    #[arg(long, value_name = "TEXT", conflicts_with = "model")]
+    pub search: Option<String>,
     #[arg(long, value_enum, default_value_t = ShowFormat::Human)]
     pub format: ShowFormat,
     /// Extra rule files or directories (add entries or override built-in ones).

@@ -153,3 +153,39 @@ fn a_missing_config_file_is_a_usage_error() {
     );
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn show_search_lists_matching_entries() {
+    let output = modelgate(here(), &["show", "--search", "VICUNA"]);
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("lmsys/vicuna-7b-v1.3      llama-1-research\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("lmsys/vicuna-7b-v1.5      llama2\n"),
+        "{stdout}"
+    );
+    let none = modelgate(here(), &["show", "--search", "no-such-model-anywhere"]);
+    assert_eq!(none.status.code(), Some(1));
+    let json = modelgate(here(), &["show", "--search", "dolly", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["models"].as_array().unwrap().len(), 3);
+    assert_eq!(value["models"][0]["license"], "mit");
+}
+
+#[test]
+fn licenses_lists_every_family_with_its_verdict() {
+    let output = modelgate(here(), &["licenses"]);
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let llama2 = stdout.lines().find(|l| l.starts_with("llama2 ")).unwrap();
+    assert!(
+        llama2.contains("open-weights") && llama2.contains("conditional"),
+        "{llama2}"
+    );
+    let json = modelgate(here(), &["licenses", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(value.as_array().unwrap().len() >= 40);
+}

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod explain;
 pub mod init;
+pub mod licenses;
 pub mod list;
 pub mod rules;
 pub mod show;
@@ -57,5 +58,6 @@ pub fn run(cli: Cli) -> Result<Outcome, AppError> {
         Command::Init(args) => init::run(&args),
         Command::Show(args) => show::run(&args),
         Command::Rules(args) => rules::run(&args),
+        Command::Licenses(args) => licenses::run(&args),
     }
 }

@@ -30,13 +30,19 @@ fn run_check(dir: Option<&Path>, color: ColorWhen) -> Result<Outcome, AppError> 
     let catalog = &loaded.catalog;
     let patterns = catalog.models.iter().filter(|m| m.is_pattern()).count();
     let aliases: usize = catalog.models.iter().map(|m| m.aliases.len()).sum();
+    let mapped = catalog
+        .hf_licenses
+        .values()
+        .filter(|h| matches!(h, crate::catalog::HfLicense::Mapped(_)))
+        .count();
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "{} licences, {} models ({} exact ids, {patterns} patterns, {aliases} aliases): {}",
+        "{} licences, {} models ({} exact ids, {patterns} patterns, {aliases} aliases), {} Hugging Face licence ids ({mapped} mapped): {}",
         catalog.licenses.len(),
         catalog.models.len(),
         catalog.models.len() - patterns,
+        catalog.hf_licenses.len(),
         if loaded.has_errors() { "invalid" } else { "ok" }
     )?;
     if loaded.has_errors() {

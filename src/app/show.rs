@@ -9,11 +9,29 @@ use crate::report::diagnostics::ColorWhen;
 
 pub fn run(args: &ShowArgs) -> Result<Outcome, AppError> {
     let loaded = rules::load_rule_set(&args.rules, ColorWhen::Auto)?;
-    let resolved = loaded.catalog.resolve(&args.model);
     let mut out = std::io::stdout().lock();
+    if let Some(text) = &args.search {
+        let found = loaded.catalog.search(text);
+        match args.format {
+            ShowFormat::Json => {
+                report::show::write_search_json(&mut out, text, &found, &loaded.catalog)?
+            }
+            ShowFormat::Human => {
+                report::show::write_search_human(&mut out, &found, &loaded.catalog)?
+            }
+        }
+        out.flush()?;
+        return Ok(if found.is_empty() {
+            Outcome::Findings
+        } else {
+            Outcome::Clean
+        });
+    }
+    let query = args.model.as_deref().unwrap_or_default();
+    let resolved = loaded.catalog.resolve(query);
     match args.format {
-        ShowFormat::Json => report::show::write_json(&mut out, &args.model, resolved.as_ref())?,
-        ShowFormat::Human => report::show::write_human(&mut out, &args.model, resolved.as_ref())?,
+        ShowFormat::Json => report::show::write_json(&mut out, query, resolved.as_ref())?,
+        ShowFormat::Human => report::show::write_human(&mut out, query, resolved.as_ref())?,
     }
     out.flush()?;
     // An unknown model is a finding for whoever asked: exit 1.

@@ -9,8 +9,8 @@ use std::path::Path;
 use codespan_reporting::diagnostic::{Diagnostic, Label};
 use codespan_reporting::files::SimpleFiles;
 
-use super::schema::{RawLicense, RawModel, RawModelFile};
-use super::{is_glob, Catalog, License, Model, Origin};
+use super::schema::{RawHfLicenseFile, RawLicense, RawModel, RawModelFile};
+use super::{is_glob, Catalog, HfLicense, License, Model, Origin};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
@@ -119,7 +119,9 @@ pub fn load(rule_files: Vec<RuleFile>) -> Loaded {
     }
     let licenses = loader.licenses();
     let models = loader.models(&licenses);
-    let catalog = Catalog::new(licenses, models);
+    let hf_licenses = loader.hf_licenses(&licenses);
+    let mut catalog = Catalog::new(licenses, models);
+    catalog.hf_licenses = hf_licenses;
     loader.check_lineage(&catalog);
     loader.check_pattern_ties(&catalog);
     Loaded {
@@ -135,6 +137,7 @@ struct Loader {
     diagnostics: Vec<Diagnostic<usize>>,
     licenses: Vec<Parsed<RawLicense>>,
     models: Vec<Parsed<RawModel>>,
+    hf: Vec<Parsed<RawHfLicenseFile>>,
 }
 
 impl Loader {
@@ -146,6 +149,20 @@ impl Loader {
     }
 
     fn parse(&mut self, rule_file: RuleFile) {
+        if rule_file.name.ends_with("hf-licenses.toml") {
+            let file = self
+                .files
+                .add(rule_file.name.clone(), rule_file.text.clone());
+            match toml::from_str::<RawHfLicenseFile>(&rule_file.text) {
+                Ok(raw) => self.hf.push(Parsed {
+                    raw,
+                    file,
+                    provenance: rule_file.provenance,
+                }),
+                Err(e) => self.syntax_error(file, &rule_file.text, &e),
+            }
+            return;
+        }
         let is_models = rule_file.name.contains("/models/")
             || (!rule_file.name.contains("/licenses/") && declares_models(&rule_file.text));
         let file = self
@@ -287,6 +304,54 @@ impl Loader {
             .into_iter()
             .map(|i| model_from(&parsed[i]))
             .collect()
+    }
+
+    /// Every Hugging Face id maps to a licence of the set, or says why not.
+    fn hf_licenses(&mut self, licenses: &BTreeMap<String, License>) -> BTreeMap<String, HfLicense> {
+        let mut map = BTreeMap::new();
+        for p in std::mem::take(&mut self.hf) {
+            for entry in &p.raw.hf {
+                let id = entry.id.get_ref().clone();
+                let value = match (&entry.license, &entry.unsupported) {
+                    (Some(license), None) if licenses.contains_key(license.get_ref()) => {
+                        HfLicense::Mapped(license.get_ref().clone())
+                    }
+                    (Some(license), None) => {
+                        let hint = closest(license.get_ref(), licenses.keys().map(String::as_str))
+                            .map_or_else(
+                                || "add the licence file".to_string(),
+                                |c| format!("did you mean `{c}`?"),
+                            );
+                        self.error(
+                            format!(
+                                "Hugging Face licence `{id}` maps to unknown licence `{}`",
+                                license.get_ref()
+                            ),
+                            p.file,
+                            license.span(),
+                            &hint,
+                        );
+                        continue;
+                    }
+                    (None, Some(reason)) if !reason.trim().is_empty() => {
+                        HfLicense::Unsupported(reason.clone())
+                    }
+                    _ => {
+                        self.error(format!("Hugging Face licence `{id}` needs either `license` or an `unsupported` reason"), p.file, entry.id.span(), "exactly one of them");
+                        continue;
+                    }
+                };
+                if map.insert(id.clone(), value).is_some() && p.provenance == Provenance::Builtin {
+                    self.error(
+                        format!("duplicate Hugging Face licence `{id}`"),
+                        p.file,
+                        entry.id.span(),
+                        "listed twice",
+                    );
+                }
+            }
+        }
+        map
     }
 
     fn check_model(&mut self, p: &Parsed<RawModel>, licenses: &BTreeMap<String, License>) {

@@ -102,11 +102,22 @@ impl Specificity {
     }
 }
 
+/// What the rule set says about a Hugging Face licence identifier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HfLicense {
+    /// The id of a licence of the rule set.
+    Mapped(String),
+    /// Not supported, with the reason.
+    Unsupported(String),
+}
+
 /// The validated rule set.
 #[derive(Debug, Default)]
 pub struct Catalog {
     pub licenses: BTreeMap<String, License>,
     pub models: Vec<Model>,
+    /// Hugging Face licence identifiers (`license:` of model cards).
+    pub hf_licenses: BTreeMap<String, HfLicense>,
     /// Lower-cased exact ids and aliases → model index.
     exact: HashMap<String, usize>,
     /// Most specific first.
@@ -174,6 +185,31 @@ impl Catalog {
                 .cmp(&a.specificity)
                 .then_with(|| models[a.model].id.cmp(&models[b.model].id))
         });
+    }
+
+    /// Entries whose id or an alias contains `text` (case-insensitive), in id order.
+    pub fn search(&self, text: &str) -> Vec<&Model> {
+        let needle = text.to_ascii_lowercase();
+        let mut found: Vec<&Model> = self
+            .models
+            .iter()
+            .filter(|m| {
+                std::iter::once(&m.id)
+                    .chain(&m.aliases)
+                    .any(|n| n.to_ascii_lowercase().contains(&needle))
+            })
+            .collect();
+        found.sort_by(|a, b| a.id.to_ascii_lowercase().cmp(&b.id.to_ascii_lowercase()));
+        found
+    }
+
+    /// The licence an entry stands for: its own, or the first up its `base_model` chain.
+    pub fn license_of(&self, model: &Model) -> Option<&License> {
+        let probe = model.id.replacen('*', "x", 1);
+        match &model.license {
+            Some(id) => self.licenses.get(id),
+            None => self.resolve(&probe).and_then(|r| r.license),
+        }
     }
 
     /// Whether the catalog knows a name at all (weak contexts admit those).

@@ -109,3 +109,21 @@ pub struct RawModel {
     #[serde(default)]
     pub notes: Vec<String>,
 }
+
+/// `rules/hf-licenses.toml`: every licence identifier of the Hugging Face Hub,
+/// mapped to a licence of the rule set or marked unsupported with the reason.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHfLicenseFile {
+    pub source: Option<Spanned<String>>,
+    #[serde(default)]
+    pub hf: Vec<RawHfLicense>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHfLicense {
+    pub id: Spanned<String>,
+    pub license: Option<Spanned<String>>,
+    pub unsupported: Option<String>,
+}

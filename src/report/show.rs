@@ -5,7 +5,8 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::catalog::{
-    Category, CommercialUse, Confidence, License, MatchKind, OutputTraining, Resolved,
+    Catalog, Category, CommercialUse, Confidence, License, MatchKind, Model, OutputTraining,
+    Resolved,
 };
 use crate::report::visible;
 use crate::text::group_thousands;
@@ -216,4 +217,92 @@ fn kebab<T: Serialize>(value: &T) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
+}
+
+#[derive(Serialize)]
+struct SearchHit<'a> {
+    id: &'a str,
+    provider: &'a str,
+    license: Option<&'a str>,
+    aliases: &'a [String],
+}
+
+/// `show --search TEXT --format json`: `{"query", "models": [{id, provider, license, aliases}]}`.
+pub fn write_search_json(
+    out: &mut dyn Write,
+    query: &str,
+    found: &[&Model],
+    catalog: &Catalog,
+) -> std::io::Result<()> {
+    #[derive(Serialize)]
+    struct Search<'a> {
+        query: &'a str,
+        models: Vec<SearchHit<'a>>,
+    }
+    let models = found
+        .iter()
+        .map(|m| SearchHit {
+            id: &m.id,
+            provider: &m.provider,
+            license: catalog.license_of(m).map(|l| l.id.as_str()),
+            aliases: &m.aliases,
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &Search { query, models })?;
+    writeln!(out)
+}
+
+/// `show --search TEXT`: one line per entry: id, licence, aliases.
+pub fn write_search_human(
+    out: &mut dyn Write,
+    found: &[&Model],
+    catalog: &Catalog,
+) -> std::io::Result<()> {
+    let width = found
+        .iter()
+        .map(|m| m.id.chars().count())
+        .max()
+        .unwrap_or(0);
+    for m in found {
+        let license = catalog.license_of(m).map_or("-", |l| l.id.as_str());
+        let aliases = if m.aliases.is_empty() {
+            String::new()
+        } else {
+            format!("  (also {})", m.aliases.join(", "))
+        };
+        writeln!(out, "{:width$}  {license}{aliases}", m.id)?;
+    }
+    writeln!(out, "{} entries", found.len())
+}
+
+/// `modelgate licenses`: every licence with its category and commercial-use verdict.
+pub fn write_licenses_human(out: &mut dyn Write, catalog: &Catalog) -> std::io::Result<()> {
+    let width = catalog
+        .licenses
+        .keys()
+        .map(|k| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    writeln!(
+        out,
+        "{:width$}  {:14}  {:11}  NAME",
+        "LICENSE", "CATEGORY", "COMMERCIAL"
+    )?;
+    for l in catalog.licenses.values() {
+        writeln!(
+            out,
+            "{:width$}  {:14}  {:11}  {}",
+            l.id,
+            kebab(&l.category),
+            kebab(&l.commercial_use),
+            l.name
+        )?;
+    }
+    Ok(())
+}
+
+pub fn write_licenses_json(out: &mut dyn Write, catalog: &Catalog) -> std::io::Result<()> {
+    let licenses: Vec<LicenseJson<'_>> = catalog.licenses.values().map(license_json).collect();
+    serde_json::to_writer_pretty(&mut *out, &licenses)?;
+    writeln!(out)
 }
