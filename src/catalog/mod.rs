@@ -199,7 +199,7 @@ impl Catalog {
                     .any(|n| n.to_ascii_lowercase().contains(&needle))
             })
             .collect();
-        found.sort_by(|a, b| a.id.to_ascii_lowercase().cmp(&b.id.to_ascii_lowercase()));
+        found.sort_by_key(|m| m.id.to_ascii_lowercase());
         found
     }
 
