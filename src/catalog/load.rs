@@ -536,7 +536,8 @@ impl Loader {
     }
 }
 
-/// A concrete base resolves; a base with a `*` must match some id or alias of the catalog.
+/// A concrete base resolves; a base with a `*` must match some id or alias of the
+/// catalog, or resolve through a pattern once filled in.
 fn base_exists(catalog: &Catalog, base: &str) -> bool {
     if !base.contains('*') {
         return catalog.lookup(base).is_some();
@@ -548,11 +549,13 @@ fn base_exists(catalog: &Catalog, base: &str) -> bool {
         return false;
     };
     let matcher = glob.compile_matcher();
-    catalog
+    let matches_an_id = catalog
         .models
         .iter()
         .flat_map(|m| std::iter::once(&m.id).chain(&m.aliases))
-        .any(|id| !super::is_glob(id) && matcher.is_match(id.to_ascii_lowercase()))
+        .any(|id| !super::is_glob(id) && matcher.is_match(id.to_ascii_lowercase()));
+    // Or the filled-in base resolves through a pattern entry of its own.
+    matches_an_id || catalog.lookup(&base.replacen('*', "x", 1)).is_some()
 }
 
 fn find_cycle(catalog: &Catalog, start: &str) -> Option<Vec<String>> {
@@ -606,9 +609,20 @@ pub fn explain_toml_error(error: &toml::de::Error) -> (String, String) {
     (message, format!("{hint}valid keys: {valid}"))
 }
 
-/// The candidate closest to `word` by edit distance, if close enough to be a typo.
+/// The candidate closest to `word`: the shortest one it begins (`cc-by-nc` →
+/// `cc-by-nc-4.0`), else the nearest by edit distance if close enough to be a typo.
 pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let candidates: Vec<&str> = candidates.collect();
+    let lower = word.to_ascii_lowercase();
+    let extension = candidates
+        .iter()
+        .filter(|c| word.len() >= 3 && c.to_ascii_lowercase().starts_with(&lower))
+        .min_by_key(|c| (c.len(), **c));
+    if let Some(found) = extension {
+        return Some(found);
+    }
     candidates
+        .into_iter()
         .map(|c| (edit_distance(word, c), c))
         .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(1))
         .min()

@@ -264,7 +264,10 @@ impl Catalog {
             let Some(base) = self.base_of(model, &current.1) else {
                 break;
             };
-            let Some((next, _, next_id)) = self.lookup(&base) else {
+            let found = self
+                .lookup(&base)
+                .or_else(|| normalise::strip_quant_suffixes(&base).and_then(|b| self.lookup(&b)));
+            let Some((next, _, next_id)) = found else {
                 lineage.push(base);
                 break;
             };

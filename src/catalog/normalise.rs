@@ -65,6 +65,43 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
         .then(|| &text[prefix.len()..])
 }
 
+/// Name suffixes of quantised or converted uploads (shared/reference §4.1).
+const QUANT_SUFFIXES: &[&str] = &[
+    "-gguf",
+    "-gptq",
+    "-awq",
+    "-exl2",
+    "-bnb-4bit",
+    "-4bit",
+    "-8bit",
+    "-fp8",
+    "-int4",
+    "-int8",
+    "-mlx",
+    "-onnx",
+    "-llamafile",
+    "-gptq-int4",
+    "-gptq-int8",
+];
+
+/// `Mistral-7B-Instruct-v0.3-4bit` → `Mistral-7B-Instruct-v0.3`: a base named
+/// by what a quantiser's pattern matched, without the quantisation suffixes.
+pub fn strip_quant_suffixes(name: &str) -> Option<String> {
+    let mut current = name.to_string();
+    loop {
+        let lower = current.to_ascii_lowercase();
+        let Some(suffix) = QUANT_SUFFIXES
+            .iter()
+            .filter(|s| lower.ends_with(*s))
+            .max_by_key(|s| s.len())
+        else {
+            break;
+        };
+        current.truncate(current.len() - suffix.len());
+    }
+    (current != name && !current.is_empty()).then_some(current)
+}
+
 /// `gpt-4o-2024-08-06` → `gpt-4o`, `claude-3-5-sonnet-20241022` → `claude-3-5-sonnet`,
 /// `gpt-4-0613` → `gpt-4`: API snapshots resolve to their family's entry.
 pub fn strip_date_snapshot(name: &str) -> Option<String> {
@@ -144,6 +181,19 @@ mod tests {
         );
         assert_eq!(lookup_keys("llama2:7b-chat"), ["llama2:7b-chat", "llama2"]);
         assert_eq!(lookup_keys("gpt-4o"), ["gpt-4o"]);
+    }
+
+    #[test]
+    fn quantisation_suffixes() {
+        assert_eq!(
+            strip_quant_suffixes("org/Mistral-7B-Instruct-v0.3-4bit").as_deref(),
+            Some("org/Mistral-7B-Instruct-v0.3")
+        );
+        assert_eq!(
+            strip_quant_suffixes("x-Instruct-GPTQ-Int4").as_deref(),
+            Some("x-Instruct")
+        );
+        assert_eq!(strip_quant_suffixes("org/plain"), None);
     }
 
     #[test]
