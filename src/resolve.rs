@@ -30,9 +30,17 @@ pub struct ResolvedRef {
     pub license_source: Option<LicenseSource>,
     /// Model ids from the reference to its root, then the licence id.
     pub lineage: Vec<String>,
+    /// When the model was relicensed: which licence applied when, and which one is used.
+    pub relicensing: Option<String>,
 }
 
-pub fn resolve(references: Vec<ModelRef>, catalog: &Catalog) -> Vec<ResolvedRef> {
+/// Resolves every reference; `as_of` (`YYYY-MM-DD`, the policy's
+/// `licenses_as_of`) selects the licence in force that day for relicensed models.
+pub fn resolve(
+    references: Vec<ModelRef>,
+    catalog: &Catalog,
+    as_of: Option<&str>,
+) -> Vec<ResolvedRef> {
     references
         .into_iter()
         .filter(|r| {
@@ -40,13 +48,13 @@ pub fn resolve(references: Vec<ModelRef>, catalog: &Catalog) -> Vec<ResolvedRef>
                 || r.strength == Strength::Strong
                 || candidate::weak_text_counts(&r.text, &|t| catalog.knows(t))
         })
-        .map(|reference| resolve_one(reference, catalog))
+        .map(|reference| resolve_one(reference, catalog, as_of))
         .collect()
 }
 
-fn resolve_one(reference: ModelRef, catalog: &Catalog) -> ResolvedRef {
+fn resolve_one(reference: ModelRef, catalog: &Catalog, as_of: Option<&str>) -> ResolvedRef {
     let resolved = (!reference.dynamic)
-        .then(|| catalog.resolve(&reference.text))
+        .then(|| catalog.resolve_as_of(&reference.text, as_of))
         .flatten();
     let Some(resolved) = resolved else {
         return ResolvedRef {
@@ -55,6 +63,7 @@ fn resolve_one(reference: ModelRef, catalog: &Catalog) -> ResolvedRef {
             license: None,
             license_source: None,
             lineage: Vec::new(),
+            relicensing: None,
         };
     };
     let license = resolved.license.map(|l| l.id.clone());
@@ -62,7 +71,34 @@ fn resolve_one(reference: ModelRef, catalog: &Catalog) -> ResolvedRef {
         model: Some(resolved.model_id.clone()),
         license_source: license.as_ref().map(|_| LicenseSource::Catalog),
         license,
+        relicensing: relicensing_note(&resolved, as_of),
         lineage: resolved.lineage,
         reference,
     }
+}
+
+/// "relicensed: …" for models with a licence history.
+fn relicensing_note(
+    resolved: &crate::catalog::Resolved<'_>,
+    as_of: Option<&str>,
+) -> Option<String> {
+    if resolved.history.is_empty() {
+        return None;
+    }
+    let earlier: Vec<String> = resolved
+        .history
+        .iter()
+        .map(|h| match &h.until {
+            Some(until) => format!("{} until {until}", h.license),
+            None => format!("{} earlier (date unknown)", h.license),
+        })
+        .collect();
+    let current = resolved.license.map_or("unknown", |l| l.id.as_str());
+    let judged = match as_of {
+        Some(date) => format!("judged by `{current}`, the licence in force on {date} ([project] licenses_as_of)"),
+        None => format!(
+            "the current licence `{current}` applies; set [project] licenses_as_of to judge by the licence of the day the models were reviewed"
+        ),
+    };
+    Some(format!("relicensed: {}; {judged}", earlier.join(", ")))
 }

@@ -273,3 +273,15 @@ fn check_output_is_identical_across_thread_counts() {
     let one = run("1");
     assert_eq!(run("8"), one);
 }
+
+#[test]
+fn relicensed_models_are_judged_by_the_pinned_date() {
+    let value = assert_scenario("relicensed", 1);
+    let notes = value["findings"][0]["notes"].as_array().unwrap();
+    assert!(
+        notes.iter().any(|n| n.as_str().unwrap().starts_with(
+            "relicensed: tii-falcon-llm until 2023-06-01; judged by `tii-falcon-llm`"
+        )),
+        "{notes:?}"
+    );
+}

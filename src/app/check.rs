@@ -71,7 +71,11 @@ pub fn check(args: &CheckArgs) -> Result<CheckRun, AppError> {
         options.max_file_size = size;
     }
     let mut scan = walk::scan(&targets, &options)?;
-    let references = resolve::resolve(std::mem::take(&mut scan.references), &rules.catalog);
+    let references = resolve::resolve(
+        std::mem::take(&mut scan.references),
+        &rules.catalog,
+        policy.licenses_as_of.as_deref(),
+    );
     let mut findings = evaluate::evaluate(
         &references,
         &Context {

@@ -384,6 +384,7 @@ impl Loader {
             }
             _ => {}
         }
+        self.check_history(p, licenses);
         if is_glob(id) {
             if let Err(e) = globset::Glob::new(id) {
                 self.error(
@@ -393,6 +394,45 @@ impl Loader {
                     "not a valid glob",
                 );
             }
+        }
+    }
+
+    /// Earlier licences exist, carry a source and ISO dates in increasing order.
+    fn check_history(&mut self, p: &Parsed<RawModel>, licenses: &BTreeMap<String, License>) {
+        let id = p.raw.id.get_ref();
+        let mut previous: Option<&str> = None;
+        for h in &p.raw.history {
+            if !licenses.contains_key(h.license.get_ref()) {
+                let message = format!(
+                    "history of `{id}` names unknown licence `{}`",
+                    h.license.get_ref()
+                );
+                self.error(message, p.file, h.license.span(), "add the licence file");
+            }
+            self.check_source(
+                "history entry of",
+                id,
+                h.source.as_ref(),
+                p.file,
+                h.license.span(),
+            );
+            let Some(until) = &h.until else { continue };
+            if !crate::policy::is_iso_date(until.get_ref()) {
+                self.error(
+                    format!("`{}` is not a date", until.get_ref()),
+                    p.file,
+                    until.span(),
+                    "expected YYYY-MM-DD",
+                );
+            } else if previous.is_some_and(|prev| prev >= until.get_ref().as_str()) {
+                self.error(
+                    format!("history of `{id}` is not in date order"),
+                    p.file,
+                    until.span(),
+                    "oldest licence first",
+                );
+            }
+            previous = Some(until.get_ref());
         }
     }
 
@@ -698,6 +738,19 @@ fn model_from(p: &Parsed<RawModel>) -> Model {
             .unwrap_or_default(),
         confidence: raw.confidence,
         notes: raw.notes.clone(),
+        history: raw
+            .history
+            .iter()
+            .map(|h| super::Relicensing {
+                license: h.license.get_ref().clone(),
+                until: h.until.as_ref().map(|u| u.get_ref().clone()),
+                source: h
+                    .source
+                    .as_ref()
+                    .map(|s| s.get_ref().clone())
+                    .unwrap_or_default(),
+            })
+            .collect(),
         origin: Origin {
             file: p.file,
             span: raw.id.span(),

@@ -50,7 +50,17 @@ pub struct Model {
     pub source: String,
     pub confidence: Option<Confidence>,
     pub notes: Vec<String>,
+    /// Earlier licences, oldest first.
+    pub history: Vec<Relicensing>,
     pub origin: Origin,
+}
+
+/// A licence a model had before: in force until `until` (exclusive) when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relicensing {
+    pub license: String,
+    pub until: Option<String>,
+    pub source: String,
 }
 
 impl Model {
@@ -142,6 +152,9 @@ pub struct Resolved<'c> {
     /// From the referenced model to its root, by `base_model` (concrete ids).
     pub lineage: Vec<String>,
     pub license: Option<&'c License>,
+    /// The model was relicensed: what applied before (a note, or the licence
+    /// in force on the pinned date).
+    pub history: &'c [Relicensing],
 }
 
 const MAX_LINEAGE: usize = 16;
@@ -290,7 +303,28 @@ impl Catalog {
             matched,
             lineage,
             license,
+            history: &self.models[index].history,
         })
+    }
+
+    /// Resolves a name as of a date (`YYYY-MM-DD`): where the model was
+    /// relicensed, the licence in force that day replaces the current one.
+    pub fn resolve_as_of(&self, text: &str, date: Option<&str>) -> Option<Resolved<'_>> {
+        let mut resolved = self.resolve(text)?;
+        let Some(date) = date else {
+            return Some(resolved);
+        };
+        let earlier = resolved
+            .history
+            .iter()
+            .find(|h| h.until.as_deref().is_some_and(|until| date < until));
+        if let Some(license) = earlier.and_then(|h| self.licenses.get(&h.license)) {
+            if let Some(last) = resolved.lineage.last_mut() {
+                *last = license.id.clone();
+            }
+            resolved.license = Some(license);
+        }
+        Some(resolved)
     }
 
     /// The base of `model` as matched by `id`: a pattern's single `*` in

@@ -108,6 +108,19 @@ pub struct RawModel {
     pub confidence: Option<Confidence>,
     #[serde(default)]
     pub notes: Vec<String>,
+    /// Licences that applied before the current one, oldest first.
+    #[serde(default)]
+    pub history: Vec<RawHistory>,
+}
+
+/// An earlier licence of a model: in force until `until` (exclusive), when known.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHistory {
+    pub license: Spanned<String>,
+    /// `YYYY-MM-DD`, the day the next licence took over; absent when the sources give no date.
+    pub until: Option<Spanned<String>>,
+    pub source: Option<Spanned<String>>,
 }
 
 /// `rules/hf-licenses.toml`: every licence identifier of the Hugging Face Hub,

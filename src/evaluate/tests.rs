@@ -25,7 +25,7 @@ fn reference(text: &str, dynamic: bool) -> ModelRef {
 /// The codes evaluation emits for one model under `policy`.
 fn codes(model: &str, policy: &Policy) -> Vec<(Code, Severity)> {
     let catalog = load(builtin_files()).catalog;
-    let refs = crate::resolve::resolve(vec![reference(model, model.contains('{'))], &catalog);
+    let refs = crate::resolve::resolve(vec![reference(model, model.contains('{'))], &catalog, None);
     let mut findings = evaluate(
         &refs,
         &Context {

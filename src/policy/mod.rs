@@ -109,6 +109,8 @@ pub struct Policy {
     pub trains_on_model_outputs: Located<bool>,
     pub open_weights_only: Located<bool>,
     pub osi_approved_only: Located<bool>,
+    /// `YYYY-MM-DD`: relicensed models are judged by the licence in force that day.
+    pub licenses_as_of: Option<String>,
     pub allow_licenses: Vec<Located<String>>,
     pub deny_licenses: Vec<Located<String>>,
     pub deny_categories: Vec<Located<Category>>,
@@ -139,6 +141,7 @@ impl Default for Policy {
             trains_on_model_outputs: Located::builtin(false),
             open_weights_only: Located::builtin(false),
             osi_approved_only: Located::builtin(false),
+            licenses_as_of: None,
             allow_licenses: Vec::new(),
             deny_licenses: Vec::new(),
             deny_categories: Vec::new(),
@@ -371,6 +374,9 @@ impl Loader<'_> {
             if let Some(value) = self.choice(v, file, &choices) {
                 policy.distribution = located(value, file, v.span());
             }
+        }
+        if let Some(date) = &p.licenses_as_of {
+            policy.licenses_as_of = self.date(date, file);
         }
         if let Some(v) = &p.monthly_active_users {
             policy.monthly_active_users = Some(located(*v.get_ref(), file, v.span()));

@@ -38,6 +38,9 @@ pub struct RawProject {
     pub open_weights_only: Option<Spanned<bool>>,
     pub osi_approved_only: Option<Spanned<bool>>,
     pub extends: Option<Spanned<String>>,
+    /// The date the project's model licences were reviewed: a relicensed model is
+    /// judged by the licence in force that day.
+    pub licenses_as_of: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -32,6 +32,15 @@ struct ModelJson<'a> {
     source: &'a str,
     confidence: Option<Confidence>,
     notes: &'a [String],
+    /// Earlier licences, oldest first.
+    history: Vec<HistoryJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct HistoryJson<'a> {
+    license: &'a str,
+    until: Option<&'a str>,
+    source: &'a str,
 }
 
 #[derive(Serialize)]
@@ -108,6 +117,15 @@ pub fn write_json(
             source: &r.model.source,
             confidence: r.model.confidence,
             notes: &r.model.notes,
+            history: r
+                .history
+                .iter()
+                .map(|h| HistoryJson {
+                    license: &h.license,
+                    until: h.until.as_deref(),
+                    source: &h.source,
+                })
+                .collect(),
         }),
         lineage: resolved
             .map(|r| r.lineage.iter().map(String::as_str).collect())
@@ -144,6 +162,17 @@ pub fn write_human(
     writeln!(out, "  source:         {}", r.model.source)?;
     for note in &r.model.notes {
         writeln!(out, "  note:           {note}")?;
+    }
+    for h in r.history {
+        let until = h
+            .until
+            .as_deref()
+            .map_or_else(|| "an unknown date".to_string(), str::to_string);
+        writeln!(
+            out,
+            "  earlier licence: {} until {until} ({})",
+            h.license, h.source
+        )?;
     }
     match r.license {
         Some(l) => write_license(out, l),
