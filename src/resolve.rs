@@ -30,8 +30,9 @@ pub struct ResolvedRef {
     pub license_source: Option<LicenseSource>,
     /// Model ids from the reference to its root, then the licence id.
     pub lineage: Vec<String>,
-    /// When the model was relicensed: which licence applied when, and which one is used.
-    pub relicensing: Option<String>,
+    /// What a judgement of this reference must mention: a relicensing, an
+    /// uncertain catalog entry.
+    pub notes: Vec<String>,
 }
 
 /// Resolves every reference; `as_of` (`YYYY-MM-DD`, the policy's
@@ -63,7 +64,7 @@ fn resolve_one(reference: ModelRef, catalog: &Catalog, as_of: Option<&str>) -> R
             license: None,
             license_source: None,
             lineage: Vec::new(),
-            relicensing: None,
+            notes: Vec::new(),
         };
     };
     let license = resolved.license.map(|l| l.id.clone());
@@ -71,10 +72,21 @@ fn resolve_one(reference: ModelRef, catalog: &Catalog, as_of: Option<&str>) -> R
         model: Some(resolved.model_id.clone()),
         license_source: license.as_ref().map(|_| LicenseSource::Catalog),
         license,
-        relicensing: relicensing_note(&resolved, as_of),
+        notes: resolution_notes(&resolved, as_of),
         lineage: resolved.lineage,
         reference,
     }
+}
+
+fn resolution_notes(resolved: &crate::catalog::Resolved<'_>, as_of: Option<&str>) -> Vec<String> {
+    let mut notes: Vec<String> = relicensing_note(resolved, as_of).into_iter().collect();
+    if resolved.model.confidence == Some(crate::catalog::Confidence::U) {
+        notes.push(format!(
+            "the catalog entry `{}` is marked uncertain (confidence U): confirm it at {}",
+            resolved.model.id, resolved.model.source
+        ));
+    }
+    notes
 }
 
 /// "relicensed: …" for models with a licence history.

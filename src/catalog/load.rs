@@ -704,6 +704,8 @@ fn license_from(p: &Parsed<RawLicense>) -> License {
         outputs_may_train_other_models: raw.outputs_may_train_other_models,
         share_alike: raw.share_alike,
         hosted_only: raw.hosted_only,
+        flow_down: raw.flow_down,
+        territory_restriction: raw.territory_restriction.clone(),
         attribution: raw.attribution.clone(),
         confidence: raw.confidence,
         source: raw

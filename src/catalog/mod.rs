@@ -30,6 +30,8 @@ pub struct License {
     pub outputs_may_train_other_models: OutputTraining,
     pub share_alike: bool,
     pub hosted_only: bool,
+    pub flow_down: bool,
+    pub territory_restriction: String,
     pub attribution: String,
     pub confidence: Confidence,
     pub source: String,

@@ -74,6 +74,10 @@ pub struct RawLicense {
     pub share_alike: bool,
     /// Weights are not available: an API model.
     pub hosted_only: bool,
+    /// Redistribution must carry the licence (a copy of it, its use restrictions) to recipients.
+    pub flow_down: bool,
+    /// A geographic exclusion, as the text states it; empty if none.
+    pub territory_restriction: String,
     /// The notice the licence requires, verbatim; empty if none.
     pub attribution: String,
     pub confidence: Confidence,

@@ -43,9 +43,7 @@ pub fn check_reference(index: usize, r: &ResolvedRef, cx: &Context<'_>, out: &mu
 
 /// Notes every licence finding carries: the lineage and how sure the facts are.
 fn with_terms(mut finding: Finding, r: &ResolvedRef, license: &License) -> Finding {
-    if let Some(note) = &r.relicensing {
-        finding.notes.push(note.clone());
-    }
+    finding.notes.extend(r.notes.iter().cloned());
     if r.lineage.len() > 2 {
         finding
             .notes

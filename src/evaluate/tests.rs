@@ -209,3 +209,30 @@ fn closed_models_and_licence_lists() {
         [(Code::LicenseDenied, Severity::Error)]
     );
 }
+
+#[test]
+fn uncertain_entries_and_relicensing_are_noted() {
+    let catalog = load(builtin_files()).catalog;
+    let policy = Policy {
+        allow_licenses: vec![located("apache-2.0".to_string())],
+        ..quiet_policy()
+    };
+    let refs = crate::resolve::resolve(
+        vec![
+            reference("microsoft/Phi-3-mini-4k-instruct", false),
+            reference("microsoft/phi-2", false),
+        ],
+        &catalog,
+        None,
+    );
+    let findings = evaluate(
+        &refs,
+        &Context {
+            policy: &policy,
+            catalog: &catalog,
+        },
+    );
+    let notes: Vec<&String> = findings.iter().flat_map(|f| &f.notes).collect();
+    assert!(notes.iter().any(|n| n.starts_with("the catalog entry `microsoft/Phi-3-mini-4k-instruct` is marked uncertain (confidence U)")), "{notes:?}");
+    assert!(notes.iter().any(|n| n.starts_with("relicensed: microsoft-research-license earlier (date unknown); the current licence `mit` applies")), "{notes:?}");
+}

@@ -6,7 +6,7 @@ fn catalog() -> Catalog {
         RuleFile {
         name: format!("<builtin>/rules/licenses/{id}.toml"),
         text: format!(
-            "id = \"{id}\"\nname = \"{id}\"\nurl = \"https://x.org/{id}\"\nversion = \"1\"\ncategory = \"open-weights\"\nosi_approved = false\ncommercial_use = \"conditional\"\nmonthly_active_users_limit = 0\nrevenue_limit_usd = 0\nresearch_only = false\nuse_restrictions = false\noutputs_may_train_other_models = \"silent\"\nshare_alike = false\nhosted_only = false\nattribution = \"\"\nconfidence = \"V\"\nsource = \"https://x.org/{id}\"\n"
+            "id = \"{id}\"\nname = \"{id}\"\nurl = \"https://x.org/{id}\"\nversion = \"1\"\ncategory = \"open-weights\"\nosi_approved = false\ncommercial_use = \"conditional\"\nmonthly_active_users_limit = 0\nrevenue_limit_usd = 0\nresearch_only = false\nuse_restrictions = false\noutputs_may_train_other_models = \"silent\"\nshare_alike = false\nhosted_only = false\nflow_down = false\nterritory_restriction = \"\"\nattribution = \"\"\nconfidence = \"V\"\nsource = \"https://x.org/{id}\"\n"
         ),
         provenance: Provenance::Builtin,
     }

@@ -60,6 +60,8 @@ struct LicenseJson<'a> {
     outputs_may_train_other_models: OutputTraining,
     share_alike: bool,
     hosted_only: bool,
+    flow_down: bool,
+    territory_restriction: &'a str,
     attribution: &'a str,
     confidence: Confidence,
     source: &'a str,
@@ -91,6 +93,8 @@ fn license_json(l: &License) -> LicenseJson<'_> {
         outputs_may_train_other_models: l.outputs_may_train_other_models,
         share_alike: l.share_alike,
         hosted_only: l.hosted_only,
+        flow_down: l.flow_down,
+        territory_restriction: &l.territory_restriction,
         attribution: &l.attribution,
         confidence: l.confidence,
         source: &l.source,
@@ -218,6 +222,10 @@ fn write_license(out: &mut dyn Write, l: &License) -> std::io::Result<()> {
     )?;
     writeln!(out, "  share-alike:    {}", yes_no(l.share_alike))?;
     writeln!(out, "  hosted only:    {}", yes_no(l.hosted_only))?;
+    writeln!(out, "  flows down to recipients: {}", yes_no(l.flow_down))?;
+    if !l.territory_restriction.is_empty() {
+        writeln!(out, "  territory:      {}", l.territory_restriction)?;
+    }
     writeln!(out, "  OSI approved:   {}", yes_no(l.osi_approved))?;
     if !l.attribution.is_empty() {
         writeln!(out, "  attribution:    {}", l.attribution)?;
