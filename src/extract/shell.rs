@@ -581,20 +581,4 @@ mod tests {
             extract(broken, &mut out);
         }
     }
-
-    mod properties {
-        use super::*;
-        use proptest::prelude::*;
-
-        proptest! {
-            #[test]
-            fn never_panics(text in "\\PC{0,200}") {
-                let mut out = Vec::new();
-                extract(&text, &mut out);
-                for f in &out {
-                    prop_assert!(text.get(f.span.clone()).is_some());
-                }
-            }
-        }
-    }
 }

@@ -144,20 +144,4 @@ mod tests {
         let mut out = Vec::new();
         assert!(extract(&text, &mut out).is_ok());
     }
-
-    mod properties {
-        use super::*;
-        use proptest::prelude::*;
-
-        proptest! {
-            #[test]
-            fn never_panics(text in "\\PC{0,200}") {
-                let mut out = Vec::new();
-                let _ = extract(&text, &mut out);
-                for f in &out {
-                    prop_assert!(text.get(f.span.clone()).is_some());
-                }
-            }
-        }
-    }
 }

@@ -91,20 +91,4 @@ mod tests {
         let err = extract("model = \"org/x\"\n[broken\n", &mut out).unwrap_err();
         assert!(err.0.starts_with("line 2"), "{}", err.0);
     }
-
-    mod properties {
-        use super::*;
-        use proptest::prelude::*;
-
-        proptest! {
-            #[test]
-            fn never_panics(text in "\\PC{0,200}") {
-                let mut out = Vec::new();
-                let _ = extract(&text, &mut out);
-                for f in &out {
-                    prop_assert!(text.get(f.span.clone()).is_some());
-                }
-            }
-        }
-    }
 }
