@@ -36,6 +36,38 @@ pub enum OutputTraining {
     Silent,
 }
 
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::OpenSource => "open-source",
+            Category::OpenWeights => "open-weights",
+            Category::NonCommercial => "non-commercial",
+            Category::Proprietary => "proprietary",
+        }
+    }
+}
+
+impl CommercialUse {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommercialUse::Allowed => "allowed",
+            CommercialUse::Forbidden => "forbidden",
+            CommercialUse::Conditional => "conditional",
+        }
+    }
+}
+
+impl OutputTraining {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutputTraining::Allowed => "allowed",
+            OutputTraining::Forbidden => "forbidden",
+            OutputTraining::AllowedWithNaming => "allowed-with-naming",
+            OutputTraining::Silent => "silent",
+        }
+    }
+}
+
 /// How well a fact is backed (carried over from `shared/reference/`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
 pub enum Confidence {

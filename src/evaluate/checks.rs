@@ -212,7 +212,7 @@ fn license_denied(
             "`{}` is licensed under `{}`, a {} licence the policy denies",
             model_text(r),
             license.id,
-            kebab(&license.category)
+            license.category.as_str()
         );
         return Some(
             Finding::about(Code::LicenseDenied, message, index, r)
@@ -533,11 +533,4 @@ fn alternative_help(r: &ResolvedRef, license: &License, cx: &Context<'_>) -> Str
 
 fn waiver_help_text() -> String {
     "use a model under a licence the policy accepts, or waive a reviewed use with a reason (`# modelgate: allow(CODE) reason=\"…\"`)".to_string()
-}
-
-fn kebab<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }

@@ -197,8 +197,8 @@ fn write_license(out: &mut dyn Write, l: &License) -> std::io::Result<()> {
     };
     writeln!(out, "licence {} — {}", l.id, l.name)?;
     writeln!(out, "  text:           {} ({})", l.url, l.version)?;
-    writeln!(out, "  category:       {}", kebab(&l.category))?;
-    writeln!(out, "  commercial use: {}", kebab(&l.commercial_use))?;
+    writeln!(out, "  category:       {}", l.category.as_str())?;
+    writeln!(out, "  commercial use: {}", l.commercial_use.as_str())?;
     writeln!(out, "  research only:  {}", yes_no(l.research_only))?;
     writeln!(
         out,
@@ -218,7 +218,7 @@ fn write_license(out: &mut dyn Write, l: &License) -> std::io::Result<()> {
     writeln!(
         out,
         "  training on outputs: {}",
-        kebab(&l.outputs_may_train_other_models)
+        l.outputs_may_train_other_models.as_str()
     )?;
     writeln!(out, "  share-alike:    {}", yes_no(l.share_alike))?;
     writeln!(out, "  hosted only:    {}", yes_no(l.hosted_only))?;
@@ -247,13 +247,6 @@ fn yes_no(b: bool) -> &'static str {
     } else {
         "no"
     }
-}
-
-fn kebab<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 #[derive(Serialize)]
@@ -330,8 +323,8 @@ pub fn write_licenses_human(out: &mut dyn Write, catalog: &Catalog) -> std::io::
             out,
             "{:width$}  {:14}  {:11}  {}",
             l.id,
-            kebab(&l.category),
-            kebab(&l.commercial_use),
+            l.category.as_str(),
+            l.commercial_use.as_str(),
             l.name
         )?;
     }
