@@ -7,6 +7,7 @@ use std::path::Path;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Family {
     Python,
+    JavaScript,
     Notebook,
     Yaml,
     Json,
@@ -45,6 +46,7 @@ pub fn by_name(path: &Path) -> Option<Family> {
     let extension = lower.rsplit_once('.').map(|(_, ext)| ext)?;
     Some(match extension {
         "py" | "pyi" => Family::Python,
+        "js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx" => Family::JavaScript,
         "ipynb" => Family::Notebook,
         "yaml" | "yml" => Family::Yaml,
         "json" => Family::Json,
@@ -92,6 +94,8 @@ mod tests {
     fn names_map_to_families() {
         let cases = [
             ("src/app.py", Some(Family::Python)),
+            ("web/chat.tsx", Some(Family::JavaScript)),
+            ("lib/index.mjs", Some(Family::JavaScript)),
             ("a/b.ipynb", Some(Family::Notebook)),
             (".env", Some(Family::Dotenv)),
             (".env.production", Some(Family::Dotenv)),

@@ -66,7 +66,11 @@ fn inline_expectations(path: &Path, out: &mut BTreeSet<Expected>) {
         if let Some(at) = line.find("expect-ref:") {
             let code = &line[..at];
             let mut from = 0;
-            for id in line[at + "expect-ref:".len()..].split_whitespace() {
+            // Ids run to the end of the line or to an `expect-dynamic:` marker after them.
+            let ids = line[at + "expect-ref:".len()..]
+                .split_whitespace()
+                .take_while(|w| !w.starts_with("expect-"));
+            for id in ids {
                 let found = code[from..].find(id).unwrap_or_else(|| {
                     panic!(
                         "{}:{line_no}: marker text `{id}` is not on the line",
@@ -89,7 +93,7 @@ fn inline_expectations(path: &Path, out: &mut BTreeSet<Expected>) {
         }
         if let Some(at) = line.find("expect-dynamic:") {
             let expr = line[at + "expect-dynamic:".len()..].trim();
-            let code = &line[..at];
+            let code = &line[..line.find("expect-ref:").map_or(at, |r| r.min(at))];
             let byte = code.find(expr).unwrap_or_else(|| {
                 panic!(
                     "{}:{line_no}: dynamic marker `{expr}` is not on the line",

@@ -78,6 +78,7 @@ fn fenced_blocks(text: &str) -> Vec<Block> {
 fn family_of(info: &str) -> Option<Family> {
     Some(match info.trim_start_matches('{').trim_end_matches('}') {
         "python" | "py" | "python3" | "ipython" | "pycon" => Family::Python,
+        "javascript" | "js" | "typescript" | "ts" | "jsx" | "tsx" => Family::JavaScript,
         "bash" | "sh" | "shell" | "console" | "zsh" | "shell-session" => Family::Shell,
         "yaml" | "yml" => Family::Yaml,
         "json" | "jsonc" => Family::Json,

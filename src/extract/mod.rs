@@ -6,6 +6,7 @@
 pub mod candidate;
 pub mod config;
 pub mod dockerfile;
+pub mod javascript;
 pub mod makefile;
 pub mod markdown;
 pub mod modelfile;
@@ -59,6 +60,10 @@ pub fn extract(
             python::extract(text, out);
             Ok(())
         }
+        Family::JavaScript => {
+            javascript::extract(text, out);
+            Ok(())
+        }
         Family::Notebook => notebook::extract(text, out),
         Family::Yaml => config::yaml::extract(text, out),
         Family::Json => config::json::extract(text, out),
@@ -109,6 +114,7 @@ mod tests {
 
     const FAMILIES: &[Family] = &[
         Family::Python,
+        Family::JavaScript,
         Family::Notebook,
         Family::Yaml,
         Family::Json,

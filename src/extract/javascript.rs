@@ -1,0 +1,622 @@
+//! JavaScript and TypeScript (`.js .mjs .cjs .ts .tsx .jsx`): a tokenizer that
+//! knows strings, template literals (`${…}` makes them run-time built),
+//! comments and regex literals, then call and object-property contexts:
+//! transformers.js `pipeline(task, X)` and `from_pretrained(X)`, the OpenAI,
+//! Anthropic, Google and Ollama SDK calls, and `model` / `modelName` /
+//! `modelId` properties. Constants are reported at their literal.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::extract::candidate;
+use crate::model::{Found, RefKind, Strength};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Name,
+    /// A string or template literal.
+    Str,
+    Punct,
+    Other,
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    kind: Kind,
+    range: Range<usize>,
+    /// For strings: the content between the quotes.
+    content: Range<usize>,
+    /// A template literal with `${…}`.
+    dynamic: bool,
+    depth: u32,
+}
+
+/// Finds the model references of a JavaScript or TypeScript source text.
+pub fn extract(src: &str, out: &mut Vec<Found>) {
+    let tokens = tokenize(src);
+    let mut analysis = Analysis {
+        src,
+        tokens: &tokens,
+        constants: constants(src, &tokens),
+        found: Vec::new(),
+    };
+    analysis.run();
+    let mut found = analysis.found;
+    found.sort_by(|a, b| {
+        (a.span.start, std::cmp::Reverse(a.strength))
+            .cmp(&(b.span.start, std::cmp::Reverse(b.strength)))
+    });
+    found.dedup_by(|later, kept| later.span == kept.span);
+    out.extend(found);
+}
+
+fn tokenize(src: &str) -> Vec<Token> {
+    let bytes = src.as_bytes();
+    let mut tokens: Vec<Token> = Vec::new();
+    let mut depth = 0u32;
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let b = bytes[pos];
+        let start = pos;
+        let push = |tokens: &mut Vec<Token>, kind, range: Range<usize>, depth| {
+            tokens.push(Token {
+                kind,
+                content: range.clone(),
+                range,
+                dynamic: false,
+                depth,
+            })
+        };
+        match b {
+            b' ' | b'\t' | b'\n' | b'\r' => pos += 1,
+            b'/' if bytes.get(pos + 1) == Some(&b'/') => {
+                pos = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
+            }
+            b'/' if bytes.get(pos + 1) == Some(&b'*') => {
+                pos = memchr::memmem::find(&bytes[pos + 2..], b"*/")
+                    .map_or(bytes.len(), |i| pos + 2 + i + 2);
+            }
+            b'/' if regex_allowed(src, &tokens) => {
+                pos = skip_regex(bytes, pos);
+                push(&mut tokens, Kind::Other, start..pos, depth);
+            }
+            b'"' | b'\'' => {
+                let end = scan_quoted(bytes, pos, b);
+                let content = pos + 1
+                    ..end
+                        .saturating_sub(usize::from(
+                            bytes.get(end - 1) == Some(&b) && end > pos + 1,
+                        ))
+                        .max(pos + 1);
+                tokens.push(Token {
+                    kind: Kind::Str,
+                    range: start..end,
+                    content,
+                    dynamic: false,
+                    depth,
+                });
+                pos = end;
+            }
+            b'`' => {
+                let (end, dynamic) = scan_template(bytes, pos, 0);
+                let content = pos + 1
+                    ..end
+                        .saturating_sub(usize::from(
+                            bytes.get(end - 1) == Some(&b'`') && end > pos + 1,
+                        ))
+                        .max(pos + 1);
+                tokens.push(Token {
+                    kind: Kind::Str,
+                    range: start..end,
+                    content,
+                    dynamic,
+                    depth,
+                });
+                pos = end;
+            }
+            b'(' | b'[' | b'{' => {
+                push(&mut tokens, Kind::Punct, start..start + 1, depth);
+                depth += 1;
+                pos += 1;
+            }
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                push(&mut tokens, Kind::Punct, start..start + 1, depth);
+                pos += 1;
+            }
+            _ if b == b'_' || b == b'$' || b.is_ascii_alphabetic() || b >= 0x80 => {
+                pos += src[pos..]
+                    .char_indices()
+                    .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '$'))
+                    .map_or(src.len() - pos, |(i, _)| i)
+                    .max(1);
+                while !src.is_char_boundary(pos) {
+                    pos += 1;
+                }
+                push(&mut tokens, Kind::Name, start..pos, depth);
+            }
+            _ if b.is_ascii_digit() => {
+                while pos < bytes.len()
+                    && (bytes[pos].is_ascii_alphanumeric()
+                        || bytes[pos] == b'.'
+                        || bytes[pos] == b'_')
+                {
+                    pos += 1;
+                }
+                push(&mut tokens, Kind::Other, start..pos, depth);
+            }
+            _ => {
+                let two = src.get(pos..pos + 2).unwrap_or("");
+                let len = if matches!(two, "??" | "||" | "=>" | "==" | "?." | "&&" | "!=") {
+                    2
+                } else {
+                    1
+                };
+                pos += len;
+                push(&mut tokens, Kind::Punct, start..pos, depth);
+            }
+        }
+    }
+    tokens
+}
+
+/// A `/` starts a regex literal unless it follows something that ends an expression.
+fn regex_allowed(src: &str, tokens: &[Token]) -> bool {
+    let Some(last) = tokens.last() else {
+        return true;
+    };
+    let text = &src[last.range.clone()];
+    match last.kind {
+        Kind::Name => matches!(
+            text,
+            "return"
+                | "typeof"
+                | "case"
+                | "in"
+                | "of"
+                | "new"
+                | "delete"
+                | "void"
+                | "throw"
+                | "else"
+                | "yield"
+                | "await"
+        ),
+        Kind::Str | Kind::Other => false,
+        Kind::Punct => !matches!(text, ")" | "]" | "}"),
+    }
+}
+
+fn skip_regex(bytes: &[u8], start: usize) -> usize {
+    let mut pos = start + 1;
+    let mut in_class = false;
+    while let Some(&b) = bytes.get(pos) {
+        match b {
+            b'\\' => pos += 1,
+            b'[' => in_class = true,
+            b']' => in_class = false,
+            b'/' if !in_class => {
+                pos += 1;
+                while bytes.get(pos).is_some_and(u8::is_ascii_alphabetic) {
+                    pos += 1;
+                }
+                return pos;
+            }
+            b'\n' => return pos,
+            _ => {}
+        }
+        pos += 1;
+    }
+    pos.min(bytes.len())
+}
+
+/// A '…' or "…" string; ends at its quote or the end of the line.
+fn scan_quoted(bytes: &[u8], start: usize, quote: u8) -> usize {
+    let mut pos = start + 1;
+    while let Some(&b) = bytes.get(pos) {
+        match b {
+            b'\\' => pos += 2,
+            b'\n' => return pos,
+            _ if b == quote => return pos + 1,
+            _ => pos += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// A template literal; `${…}` holds code, which may nest templates.
+fn scan_template(bytes: &[u8], start: usize, nesting: u32) -> (usize, bool) {
+    let mut pos = start + 1;
+    let mut dynamic = false;
+    while let Some(&b) = bytes.get(pos) {
+        match b {
+            b'\\' => pos += 2,
+            b'`' => return (pos + 1, dynamic),
+            b'$' if bytes.get(pos + 1) == Some(&b'{') => {
+                dynamic = true;
+                pos = skip_substitution(bytes, pos + 2, nesting);
+            }
+            _ => pos += 1,
+        }
+    }
+    (bytes.len(), dynamic)
+}
+
+fn skip_substitution(bytes: &[u8], mut pos: usize, nesting: u32) -> usize {
+    let mut depth = 1u32;
+    while let Some(&b) = bytes.get(pos) {
+        match b {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return pos + 1;
+                }
+            }
+            b'\'' | b'"' => {
+                pos = scan_quoted(bytes, pos, b);
+                continue;
+            }
+            b'`' if nesting < 16 => {
+                pos = scan_template(bytes, pos, nesting + 1).0;
+                continue;
+            }
+            _ => {}
+        }
+        pos += 1;
+    }
+    pos
+}
+
+/// `const NAME = "literal"` (and `let`/`var`) anywhere in the file: the literal's token index.
+fn constants(src: &str, tokens: &[Token]) -> HashMap<String, usize> {
+    let mut map = HashMap::new();
+    for (i, window) in tokens.windows(4).enumerate() {
+        let [keyword, name, eq, value] = window else {
+            continue;
+        };
+        let is_decl = keyword.kind == Kind::Name
+            && matches!(&src[keyword.range.clone()], "const" | "let" | "var");
+        if is_decl
+            && name.kind == Kind::Name
+            && &src[eq.range.clone()] == "="
+            && value.kind == Kind::Str
+        {
+            let ends = tokens.get(i + 4).is_none_or(|t| {
+                matches!(&src[t.range.clone()], ";" | "," | ")" | "}") || t.kind == Kind::Name
+            });
+            if ends {
+                map.insert(src[name.range.clone()].to_string(), i + 3);
+            }
+        }
+    }
+    map
+}
+
+/// SDK calls whose argument object's `model` names a model, with their provider.
+const SDK_CALLS: &[(&str, Option<&str>)] = &[
+    ("chat.completions.create", Some("openai")),
+    ("completions.create", Some("openai")),
+    ("embeddings.create", Some("openai")),
+    ("responses.create", Some("openai")),
+    ("images.generate", Some("openai")),
+    ("messages.create", Some("anthropic")),
+    ("messages.stream", Some("anthropic")),
+    ("getGenerativeModel", Some("google")),
+    ("models.generateContent", Some("google")),
+    ("ollama.chat", Some("ollama")),
+    ("ollama.generate", Some("ollama")),
+    ("ollama.embed", Some("ollama")),
+    ("ollama.pull", Some("ollama")),
+    ("ChatOpenAI", Some("openai")),
+    ("ChatAnthropic", Some("anthropic")),
+    ("ChatGoogleGenerativeAI", Some("google")),
+    ("ChatOllama", Some("ollama")),
+    ("OpenAIEmbeddings", Some("openai")),
+    ("streamText", None),
+    ("generateText", None),
+    ("embed", None),
+];
+
+struct Analysis<'a> {
+    src: &'a str,
+    tokens: &'a [Token],
+    constants: HashMap<String, usize>,
+    found: Vec<Found>,
+}
+
+impl Analysis<'_> {
+    fn text(&self, i: usize) -> &str {
+        &self.src[self.tokens[i].range.clone()]
+    }
+
+    fn run(&mut self) {
+        for i in 0..self.tokens.len() {
+            match self.text(i) {
+                "(" => self.call(i),
+                ":" => self.property(i),
+                _ => {}
+            }
+        }
+    }
+
+    /// The dotted name before `(` at `open`: `a.b.c`.
+    fn callee(&self, open: usize) -> String {
+        let mut parts = Vec::new();
+        let mut i = open;
+        while i > 0 && self.tokens[i - 1].kind == Kind::Name {
+            parts.push(self.text(i - 1));
+            if i >= 2 && matches!(self.text(i - 2), "." | "?.") {
+                i -= 2;
+            } else {
+                break;
+            }
+        }
+        parts.reverse();
+        parts.join(".")
+    }
+
+    /// The arguments of the call opening at `open`: token ranges at depth + 1.
+    fn arguments(&self, open: usize) -> Vec<Range<usize>> {
+        let inner = self.tokens[open].depth + 1;
+        let mut args = Vec::new();
+        let mut start = open + 1;
+        for i in open + 1..self.tokens.len() {
+            let t = &self.tokens[i];
+            if t.depth < inner {
+                if start < i {
+                    args.push(start..i);
+                }
+                break;
+            }
+            if t.depth == inner && self.text(i) == "," {
+                args.push(start..i);
+                start = i + 1;
+            }
+        }
+        args
+    }
+
+    fn call(&mut self, open: usize) {
+        let callee = self.callee(open);
+        let last = callee.rsplit('.').next().unwrap_or("");
+        let positional = match last {
+            "pipeline" => Some(1),
+            "from_pretrained" => Some(0),
+            _ => None,
+        };
+        let Some(index) = positional else { return };
+        if let Some(arg) = self.arguments(open).get(index).cloned() {
+            self.value(arg, last, Some("huggingface"), Strength::Strong);
+        }
+    }
+
+    /// `key: value` in an object literal.
+    fn property(&mut self, colon: usize) {
+        let Some(key_index) = colon.checked_sub(1) else {
+            return;
+        };
+        let key_token = &self.tokens[key_index];
+        let key = match key_token.kind {
+            Kind::Name => self.text(key_index).to_string(),
+            Kind::Str => self.src[key_token.content.clone()].to_string(),
+            _ => return,
+        };
+        let strength = match key.as_str() {
+            "modelName" | "modelId" | "model_name" | "model_id" => Strength::Strong,
+            "model" => Strength::Weak,
+            _ => return,
+        };
+        let (strength, provider) = match self.enclosing_sdk_call(colon) {
+            Some(provider) => (Strength::Strong, provider),
+            None => (strength, None),
+        };
+        let end = self.value_end(colon + 1);
+        self.value(colon + 1..end, &format!("{key}:"), provider, strength);
+    }
+
+    /// The object holding the property at `colon` is an argument of a known SDK call.
+    fn enclosing_sdk_call(&self, colon: usize) -> Option<Option<&'static str>> {
+        let depth = self.tokens[colon].depth;
+        let brace = (0..colon)
+            .rev()
+            .find(|&i| self.tokens[i].depth + 1 == depth && self.text(i) == "{")?;
+        let paren = brace.checked_sub(1).filter(|&p| self.text(p) == "(")?;
+        let callee = self.callee(paren);
+        SDK_CALLS
+            .iter()
+            .find(|(name, _)| callee == *name || callee.ends_with(&format!(".{name}")))
+            .map(|(_, provider)| *provider)
+    }
+
+    /// The end of a property value: the next `,` or closing bracket at the same depth.
+    fn value_end(&self, start: usize) -> usize {
+        let depth = self.tokens.get(start).map_or(0, |t| t.depth);
+        (start..self.tokens.len())
+            .find(|&i| {
+                self.tokens[i].depth < depth
+                    || (self.tokens[i].depth == depth && self.text(i) == ",")
+            })
+            .unwrap_or(self.tokens.len())
+    }
+
+    fn value(
+        &mut self,
+        range: Range<usize>,
+        context: &str,
+        provider: Option<&'static str>,
+        strength: Strength,
+    ) {
+        let (Some(&first), Some(last)) = (
+            range.clone().collect::<Vec<_>>().first(),
+            range.end.checked_sub(1),
+        ) else {
+            return;
+        };
+        let t = &self.tokens[first];
+        let single = first == last;
+        if t.kind == Kind::Str && single && !t.dynamic {
+            self.push(t.content.clone(), context, provider, strength, false);
+        } else if t.kind == Kind::Str && single && t.dynamic {
+            if strength == Strength::Strong {
+                self.push(t.range.clone(), context, provider, strength, true);
+            }
+        } else if t.kind == Kind::Name && single {
+            if let Some(&literal) = self.constants.get(self.text(first)) {
+                let content = self.tokens[literal].content.clone();
+                if !self.tokens[literal].dynamic {
+                    self.push(content, context, provider, strength, false);
+                }
+            }
+        } else if strength == Strength::Strong && self.text(first) == "process" {
+            // `process.env.X`, `process.env.X ?? "default"`: run time, with a default.
+            let whole = t.range.start..self.tokens[last].range.end;
+            self.push(whole, context, provider, strength, true);
+            if let Some(default) = (first..=last)
+                .rev()
+                .find(|&i| self.tokens[i].kind == Kind::Str && !self.tokens[i].dynamic)
+            {
+                let content = self.tokens[default].content.clone();
+                self.push(content, context, provider, strength, false);
+            }
+        }
+    }
+
+    fn push(
+        &mut self,
+        span: Range<usize>,
+        context: &str,
+        provider: Option<&'static str>,
+        strength: Strength,
+        dynamic: bool,
+    ) {
+        let text = self.src[span.clone()].to_string();
+        self.found.push(Found {
+            provider: candidate::provider_from_shape(&text).or(provider),
+            text,
+            span,
+            kind: RefKind::Code,
+            context: context.to_string(),
+            dynamic,
+            strength,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(src: &str) -> Vec<(String, String, bool, Strength)> {
+        let mut out = Vec::new();
+        extract(src, &mut out);
+        out.iter()
+            .map(|f| {
+                assert_eq!(&src[f.span.clone()], f.text);
+                (f.text.clone(), f.context.clone(), f.dynamic, f.strength)
+            })
+            .collect()
+    }
+
+    fn s(text: &str, context: &str, strength: Strength) -> (String, String, bool, Strength) {
+        (text.into(), context.into(), false, strength)
+    }
+
+    #[test]
+    fn transformers_js_and_sdk_calls() {
+        let src = r#"
+import { pipeline, AutoModel } from '@huggingface/transformers';
+const extractor = await pipeline('feature-extraction', 'Xenova/all-MiniLM-L6-v2');
+const model = await AutoModel.from_pretrained("Xenova/bert-base-uncased");
+const reply = await openai.chat.completions.create({ model: "gpt-4o", messages });
+const msg = await anthropic.messages.create({ max_tokens: 10, model: 'claude-3-5-sonnet-20241022' });
+const gemini = genAI.getGenerativeModel({ model: "gemini-1.5-flash" });
+const chat = new ChatOpenAI({ modelName: "gpt-4o-mini" });
+"#;
+        assert_eq!(
+            found(src),
+            [
+                s("Xenova/all-MiniLM-L6-v2", "pipeline", Strength::Strong),
+                s(
+                    "Xenova/bert-base-uncased",
+                    "from_pretrained",
+                    Strength::Strong
+                ),
+                s("gpt-4o", "model:", Strength::Strong),
+                s("claude-3-5-sonnet-20241022", "model:", Strength::Strong),
+                s("gemini-1.5-flash", "model:", Strength::Strong),
+                s("gpt-4o-mini", "modelName:", Strength::Strong),
+            ]
+        );
+    }
+
+    #[test]
+    fn comments_regexes_and_orm_models_are_not_references() {
+        let src = r#"
+// openai.chat.completions.create({ model: "gpt-4" })
+/* pipeline('x', 'org/in-a-block-comment') */
+const re = /model: "gpt-4"/g;
+const ratio = a / b / c;
+const field = { model: "User", modelId: "org/strong" };
+const s = 'it\'s pipeline("a", "org/in-a-string")';
+"#;
+        assert_eq!(
+            found(src),
+            [
+                s("User", "model:", Strength::Weak),
+                s("org/strong", "modelId:", Strength::Strong)
+            ]
+        );
+    }
+
+    #[test]
+    fn templates_env_and_constants() {
+        let src = r#"
+const MODEL = "meta-llama/Llama-3.1-8B-Instruct";
+const a = await pipeline("text-generation", MODEL);
+const b = await pipeline("text-generation", `org/${size}`);
+const c = await openai.chat.completions.create({ model: process.env.CHAT_MODEL ?? "gpt-4o-mini" });
+const d = await pipeline("text-generation", `org/plain`);
+"#;
+        let got = found(src);
+        assert_eq!(
+            got,
+            [
+                s(
+                    "meta-llama/Llama-3.1-8B-Instruct",
+                    "pipeline",
+                    Strength::Strong
+                ),
+                (
+                    "`org/${size}`".to_string(),
+                    "pipeline".to_string(),
+                    true,
+                    Strength::Strong
+                ),
+                (
+                    "process.env.CHAT_MODEL ?? \"gpt-4o-mini\"".to_string(),
+                    "model:".to_string(),
+                    true,
+                    Strength::Strong
+                ),
+                s("gpt-4o-mini", "model:", Strength::Strong),
+                s("org/plain", "pipeline", Strength::Strong),
+            ]
+        );
+    }
+
+    #[test]
+    fn broken_code_is_survived() {
+        for src in [
+            "pipeline('a', 'b",
+            "`${",
+            "/[",
+            "({ model: ",
+            "from_pretrained(",
+            "'\\",
+        ] {
+            let mut out = Vec::new();
+            extract(src, &mut out);
+        }
+    }
+}
