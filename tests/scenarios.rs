@@ -1,5 +1,5 @@
 //! `modelgate check` on the scenario repositories of `fixtures/repos/`: each
-//! states its expected findings inline (`# expect: MG002 MG006` on the line a
+//! states its expected findings inline (`# expect: MG002 MG006`, or `// expect:`, on the line a
 //! finding points at, in code and in the policy file); a harness compares the
 //! set of (file, line, code) with what `check --format json` reports, so both
 //! missing and extra findings fail. Exit codes are asserted per scenario.
@@ -61,8 +61,11 @@ fn expected(name: &str) -> BTreeSet<(String, u64, String)> {
             .to_string_lossy()
             .replace('\\', "/");
         for (n, line) in text.lines().enumerate() {
-            if let Some(at) = line.find("# expect: ") {
-                for code in line[at + "# expect: ".len()..].split_whitespace() {
+            let marker = line.find("# expect: ").map(|at| at + "# expect: ".len());
+            let marker =
+                marker.or_else(|| line.find("// expect: ").map(|at| at + "// expect: ".len()));
+            if let Some(at) = marker {
+                for code in line[at..].split_whitespace() {
                     set.insert((relative.clone(), n as u64 + 1, code.to_string()));
                 }
             }
@@ -284,4 +287,33 @@ fn relicensed_models_are_judged_by_the_pinned_date() {
         )),
         "{notes:?}"
     );
+}
+
+#[test]
+fn a_fine_tune_folder_inherits_its_base_licence_through_its_model_card() {
+    let value = assert_scenario("fine-tune", 1);
+    let bot = value["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["text"] == "models/support-bot")
+        .expect("the folder reference");
+    assert_eq!(bot["license"], "llama2");
+    assert_eq!(bot["license_source"], "model-card");
+    assert_eq!(
+        bot["lineage"],
+        serde_json::json!([
+            "models/support-bot",
+            "meta-llama/Llama-2-7b-chat-hf",
+            "llama2"
+        ])
+    );
+    let card = value["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "model-card")
+        .expect("the card's base_model");
+    assert_eq!(card["path"], "models/support-bot/README.md");
+    assert_eq!(card["context"], "base_model");
 }

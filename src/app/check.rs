@@ -75,6 +75,7 @@ pub fn check(args: &CheckArgs) -> Result<CheckRun, AppError> {
         std::mem::take(&mut scan.references),
         &rules.catalog,
         policy.licenses_as_of.as_deref(),
+        Some(&targets.root),
     );
     let mut findings = evaluate::evaluate(
         &references,

@@ -14,7 +14,12 @@ pub fn run(args: &ListArgs) -> Result<Outcome, AppError> {
     let targets = Targets::from_args(&args.scan.paths)?;
     let rules = rules::load_rule_set(&args.rules, ColorWhen::Auto)?;
     let mut scan = walk::scan(&targets, &walk_options(&args.scan))?;
-    let references = resolve::resolve(std::mem::take(&mut scan.references), &rules.catalog, None);
+    let references = resolve::resolve(
+        std::mem::take(&mut scan.references),
+        &rules.catalog,
+        None,
+        Some(&targets.root),
+    );
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match args.format {

@@ -25,7 +25,12 @@ fn reference(text: &str, dynamic: bool) -> ModelRef {
 /// The codes evaluation emits for one model under `policy`.
 fn codes(model: &str, policy: &Policy) -> Vec<(Code, Severity)> {
     let catalog = load(builtin_files()).catalog;
-    let refs = crate::resolve::resolve(vec![reference(model, model.contains('{'))], &catalog, None);
+    let refs = crate::resolve::resolve(
+        vec![reference(model, model.contains('{'))],
+        &catalog,
+        None,
+        None,
+    );
     let mut findings = evaluate(
         &refs,
         &Context {
@@ -223,6 +228,7 @@ fn uncertain_entries_and_relicensing_are_noted() {
             reference("microsoft/phi-2", false),
         ],
         &catalog,
+        None,
         None,
     );
     let findings = evaluate(

@@ -6,6 +6,40 @@ use crate::extract::{extract as extract_family, shift, ExtractOptions};
 use crate::model::{Found, RefKind};
 use crate::text::lines_with_offsets;
 
+/// A model card (`README.md` with YAML front matter): its `base_model` values
+/// (a string or a list, possibly hub URLs) name the models it derives from.
+pub fn model_card(text: &str, out: &mut Vec<Found>) {
+    let Some((front, offset)) = front_matter(text) else {
+        return;
+    };
+    let mut found = Vec::new();
+    // A broken front matter costs only the card.
+    let _ = crate::extract::config::yaml::extract(front, &mut found);
+    shift(&mut found, offset);
+    for mut f in found.into_iter().filter(|f| f.context == "key:base_model") {
+        f.kind = RefKind::ModelCard;
+        f.context = "base_model".to_string();
+        f.strength = crate::model::Strength::Strong;
+        out.push(f);
+    }
+}
+
+/// The YAML between a leading `---` line and the next `---` line, with its offset.
+pub fn front_matter(text: &str) -> Option<(&str, usize)> {
+    let rest = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))?;
+    let start = text.len() - rest.len();
+    let mut offset = start;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            return Some((&text[start..offset], start));
+        }
+        offset += line.len();
+    }
+    None
+}
+
 pub fn extract(text: &str, out: &mut Vec<Found>) {
     for block in fenced_blocks(text) {
         let Some(family) = family_of(&block.info) else {
@@ -139,6 +173,36 @@ mod tests {
                 && !texts.contains(&"org/text")
                 && !texts.contains(&"org/output-line")
         );
+    }
+
+    #[test]
+    fn model_card_base_models() {
+        let text = "---\nlicense: apache-2.0\nbase_model:\n  - meta-llama/Llama-2-7b-chat-hf\n  - https://huggingface.co/org/other\nmodel_name: Support Bot\ntags: [model: x]\n---\n# Support bot\nFine-tuned from `base_model: org/prose`.\n";
+        let mut out = Vec::new();
+        model_card(text, &mut out);
+        let got: Vec<_> = out
+            .iter()
+            .map(|f| (&text[f.span.clone()], f.kind, f.context.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "meta-llama/Llama-2-7b-chat-hf",
+                    RefKind::ModelCard,
+                    "base_model"
+                ),
+                (
+                    "https://huggingface.co/org/other",
+                    RefKind::ModelCard,
+                    "base_model"
+                ),
+            ]
+        );
+        let mut none = Vec::new();
+        model_card("# No front matter\nbase_model: org/x\n", &mut none);
+        model_card("---\nbase_model: org/unclosed\n", &mut none);
+        assert!(none.is_empty());
     }
 
     #[test]

@@ -92,11 +92,14 @@ pub fn extract(
             modelfile::extract(text, out);
             Ok(())
         }
-        Family::Markdown if options.include_docs => {
-            markdown::extract(text, out);
+        Family::Markdown => {
+            // A model card's front matter always counts; prose only with --include-docs.
+            markdown::model_card(text, out);
+            if options.include_docs {
+                markdown::extract(text, out);
+            }
             Ok(())
         }
-        Family::Markdown => Ok(()),
     }
 }
 

@@ -1,21 +1,30 @@
 //! Stage 3, resolve: each reference's model, licence and lineage from the
-//! catalog. Weak candidates that neither have a model shape nor resolve are
-//! dropped here (they were never references). Never reads files, never prints.
+//! catalog, or from a model card in a folder of the tree that the reference
+//! names. Weak candidates that neither have a model shape nor resolve are
+//! dropped here (they were never references). Reads only local model cards,
+//! never the network; never prints.
 
-use crate::catalog::Catalog;
+pub mod cards;
+
+use std::path::Path;
+
+use crate::catalog::{Catalog, HfLicense};
 use crate::extract::candidate;
 use crate::model::{ModelRef, Strength};
+use cards::{Card, Cards};
 
 /// Where a reference's licence came from (the JSON `license_source`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LicenseSource {
     Catalog,
+    ModelCard,
 }
 
 impl LicenseSource {
     pub fn as_str(self) -> &'static str {
         match self {
             LicenseSource::Catalog => "catalog",
+            LicenseSource::ModelCard => "model-card",
         }
     }
 }
@@ -41,7 +50,9 @@ pub fn resolve(
     references: Vec<ModelRef>,
     catalog: &Catalog,
     as_of: Option<&str>,
+    root: Option<&Path>,
 ) -> Vec<ResolvedRef> {
+    let mut cards = root.map(Cards::new);
     references
         .into_iter()
         .filter(|r| {
@@ -49,8 +60,67 @@ pub fn resolve(
                 || r.strength == Strength::Strong
                 || candidate::weak_text_counts(&r.text, &|t| catalog.knows(t))
         })
-        .map(|reference| resolve_one(reference, catalog, as_of))
+        .map(|reference| {
+            let resolved = resolve_one(reference, catalog, as_of);
+            match cards.as_mut() {
+                Some(cards) if resolved.model.is_none() && !resolved.reference.dynamic => {
+                    from_card(resolved, catalog, cards)
+                }
+                _ => resolved,
+            }
+        })
         .collect()
+}
+
+/// A reference to a folder of the tree with a model card: the card's
+/// `base_model` lineage decides the licence (a leaf card can declare more
+/// than its base allows); the card's own `license` when it names no base.
+fn from_card(mut resolved: ResolvedRef, catalog: &Catalog, cards: &mut Cards) -> ResolvedRef {
+    let Some(card) = cards.for_folder(&resolved.reference.text) else {
+        return resolved;
+    };
+    let declared = card_license(&card, catalog);
+    let base = card.base_models.iter().find_map(|b| catalog.resolve(b));
+    let name = resolved.reference.text.clone();
+    match base {
+        Some(base) => {
+            let base_license = base.license.map(|l| l.id.clone());
+            if let (Some(declared), Some(inherited)) = (&declared, &base_license) {
+                if declared != inherited {
+                    resolved.notes.push(format!(
+                        "the card {} declares `{declared}`, but its base `{}` is under `{inherited}`: the base's licence applies",
+                        card.path, base.model_id
+                    ));
+                }
+            }
+            resolved.license = base_license.or(declared);
+            resolved.lineage = std::iter::once(name.clone()).chain(base.lineage).collect();
+        }
+        None => {
+            resolved.license = declared;
+            resolved.lineage = std::iter::once(name.clone())
+                .chain(resolved.license.clone())
+                .collect();
+        }
+    }
+    resolved.model = Some(name);
+    resolved.license_source = resolved.license.as_ref().map(|_| LicenseSource::ModelCard);
+    resolved
+        .notes
+        .push(format!("licence from the model card {}", card.path));
+    resolved
+}
+
+/// The licence a card declares, as a licence id of the rule set.
+fn card_license(card: &Card, catalog: &Catalog) -> Option<String> {
+    let id = match card.license.as_deref() {
+        Some("other") | None => card.license_name.as_deref()?,
+        Some(id) => id,
+    };
+    match catalog.hf_licenses.get(id) {
+        Some(HfLicense::Mapped(license)) => Some(license.clone()),
+        _ => catalog.licenses.contains_key(id).then(|| id.to_string()),
+    }
 }
 
 fn resolve_one(reference: ModelRef, catalog: &Catalog, as_of: Option<&str>) -> ResolvedRef {
