@@ -58,6 +58,13 @@ pub fn by_name(path: &Path) -> Option<Family> {
     })
 }
 
+/// Weight files whose header modelgate reads (the rest of them never).
+pub fn is_gguf(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("gguf"))
+}
+
 /// Whether a file's family can only be told from its first line.
 pub fn needs_shebang(path: &Path) -> bool {
     path.file_name()

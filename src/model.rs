@@ -132,6 +132,8 @@ pub enum SkipReason {
     SymlinkOutsideRoot(String),
     /// The file's syntax could not be parsed; what the parser said.
     Malformed(String),
+    /// A Git LFS pointer where a weight file should be: the weights were not checked out.
+    LfsPointer,
 }
 
 impl std::fmt::Display for SkipReason {
@@ -148,6 +150,10 @@ impl std::fmt::Display for SkipReason {
                 write!(f, "symbolic link not followed: {target}")
             }
             SkipReason::Malformed(why) => write!(f, "malformed: {why}"),
+            SkipReason::LfsPointer => write!(
+                f,
+                "a Git LFS pointer, not the weight file (run git lfs pull to check it)"
+            ),
         }
     }
 }
@@ -159,10 +165,21 @@ pub struct Skipped {
     pub reason: SkipReason,
 }
 
+/// What a weight file's own header says about its model.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArtifactInfo {
+    pub name: Option<String>,
+    pub license: Option<String>,
+    /// Hub ids or URLs of the models the file derives from.
+    pub base_models: Vec<String>,
+}
+
 /// Everything the scan of a tree produced, sorted.
 #[derive(Debug, Default)]
 pub struct Scan {
     pub references: Vec<ModelRef>,
     pub skipped: Vec<Skipped>,
     pub files_scanned: usize,
+    /// Header facts of the weight files found, by path.
+    pub artifacts: std::collections::BTreeMap<String, ArtifactInfo>,
 }

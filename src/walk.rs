@@ -315,6 +315,9 @@ impl Worker {
     }
 
     fn file(&mut self, path: &Path) {
+        if classify::is_gguf(path) {
+            return self.gguf(path);
+        }
         let family = classify::by_name(path);
         if family.is_none() && !classify::needs_shebang(path) {
             return;
@@ -331,6 +334,49 @@ impl Worker {
             None => return,
         };
         self.scan_bytes(path, family);
+    }
+
+    /// A GGUF weight file: a reference of kind artifact, with what its header
+    /// says; only the header is read, whatever the file's size.
+    fn gguf(&mut self, path: &Path) {
+        let file = match open_regular(path) {
+            Ok(file) => file,
+            Err(reason) => return self.skip(path, reason),
+        };
+        if !file.metadata().is_ok_and(|m| m.is_file()) {
+            return self.skip(path, SkipReason::NotRegularFile(special_file_kind(path)));
+        }
+        let mut reader = std::io::BufReader::with_capacity(64 * 1024, file);
+        let info = match extract::gguf::read_header(&mut reader) {
+            Ok(info) => info,
+            Err(extract::gguf::GgufError::NotGguf) if is_lfs_pointer(path) => {
+                return self.skip(path, SkipReason::LfsPointer)
+            }
+            Err(e @ extract::gguf::GgufError::Io(_)) => {
+                return self.skip(path, SkipReason::Unreadable(e.to_string()))
+            }
+            Err(e) => return self.skip(path, SkipReason::Malformed(e.to_string())),
+        };
+        let relative = self.context.relative(path);
+        let file_name = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        self.local.references.push(ModelRef {
+            path: relative.clone(),
+            span: 0..0,
+            line: crate::model::OneIndexed(1),
+            column: crate::model::OneIndexed(1),
+            end_line: crate::model::OneIndexed(1),
+            end_column: crate::model::OneIndexed(1),
+            text: file_name,
+            kind: crate::model::RefKind::Artifact,
+            context: "gguf".to_string(),
+            provider: None,
+            dynamic: false,
+            strength: crate::model::Strength::Strong,
+        });
+        self.local.artifacts.insert(relative, info);
+        self.local.files_scanned += 1;
     }
 
     /// Reads a regular file into the reused buffer, within the size limit.
@@ -440,6 +486,15 @@ fn open_regular(path: &Path) -> Result<File, SkipReason> {
         .map_err(|e| SkipReason::Unreadable(e.to_string()))
 }
 
+/// A Git LFS pointer file starts with its spec line.
+fn is_lfs_pointer(path: &Path) -> bool {
+    let mut head = [0u8; 40];
+    let read = File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    head[..read].starts_with(b"version https://git-lfs.github.com/spec")
+}
+
 fn special_file_kind(path: &Path) -> String {
     #[cfg(unix)]
     {
@@ -483,6 +538,7 @@ fn merge(parts: Vec<Scan>) -> Scan {
         scan.references.extend(part.references);
         scan.skipped.extend(part.skipped);
         scan.files_scanned += part.files_scanned;
+        scan.artifacts.extend(part.artifacts);
     }
     scan.references
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

@@ -76,6 +76,7 @@ pub fn check(args: &CheckArgs) -> Result<CheckRun, AppError> {
         &rules.catalog,
         policy.licenses_as_of.as_deref(),
         Some(&targets.root),
+        &scan.artifacts,
     );
     let mut findings = evaluate::evaluate(
         &references,

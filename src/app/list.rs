@@ -19,6 +19,7 @@ pub fn run(args: &ListArgs) -> Result<Outcome, AppError> {
         &rules.catalog,
         None,
         Some(&targets.root),
+        &scan.artifacts,
     );
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

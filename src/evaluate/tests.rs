@@ -30,6 +30,7 @@ fn codes(model: &str, policy: &Policy) -> Vec<(Code, Severity)> {
         &catalog,
         None,
         None,
+        &Default::default(),
     );
     let mut findings = evaluate(
         &refs,
@@ -230,6 +231,7 @@ fn uncertain_entries_and_relicensing_are_noted() {
         &catalog,
         None,
         None,
+        &Default::default(),
     );
     let findings = evaluate(
         &refs,

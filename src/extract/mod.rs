@@ -6,6 +6,7 @@
 pub mod candidate;
 pub mod config;
 pub mod dockerfile;
+pub mod gguf;
 pub mod javascript;
 pub mod makefile;
 pub mod markdown;

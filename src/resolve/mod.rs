@@ -8,8 +8,11 @@ pub mod cards;
 
 use std::path::Path;
 
+use std::collections::BTreeMap;
+
 use crate::catalog::{Catalog, HfLicense};
 use crate::extract::candidate;
+use crate::model::{ArtifactInfo, RefKind};
 use crate::model::{ModelRef, Strength};
 use cards::{Card, Cards};
 
@@ -18,6 +21,7 @@ use cards::{Card, Cards};
 pub enum LicenseSource {
     Catalog,
     ModelCard,
+    GgufHeader,
 }
 
 impl LicenseSource {
@@ -25,6 +29,7 @@ impl LicenseSource {
         match self {
             LicenseSource::Catalog => "catalog",
             LicenseSource::ModelCard => "model-card",
+            LicenseSource::GgufHeader => "gguf-header",
         }
     }
 }
@@ -51,6 +56,7 @@ pub fn resolve(
     catalog: &Catalog,
     as_of: Option<&str>,
     root: Option<&Path>,
+    artifacts: &BTreeMap<String, ArtifactInfo>,
 ) -> Vec<ResolvedRef> {
     let mut cards = root.map(Cards::new);
     references
@@ -62,6 +68,12 @@ pub fn resolve(
         })
         .map(|reference| {
             let resolved = resolve_one(reference, catalog, as_of);
+            if let Some(info) = artifacts
+                .get(&resolved.reference.path)
+                .filter(|_| resolved.reference.kind == RefKind::Artifact)
+            {
+                return from_artifact(resolved, info, catalog, cards.as_mut());
+            }
             match cards.as_mut() {
                 Some(cards) if resolved.model.is_none() && !resolved.reference.dynamic => {
                     from_card(resolved, catalog, cards)
@@ -111,16 +123,89 @@ fn from_card(mut resolved: ResolvedRef, catalog: &Catalog, cards: &mut Cards) ->
     resolved
 }
 
+/// A weight file: its header's base models decide the licence (as for a
+/// card, a leaf can declare more than its base allows), then its own
+/// `general.license`, then the model card of its folder.
+fn from_artifact(
+    mut resolved: ResolvedRef,
+    info: &ArtifactInfo,
+    catalog: &Catalog,
+    cards: Option<&mut Cards>,
+) -> ResolvedRef {
+    let name = info
+        .name
+        .clone()
+        .unwrap_or_else(|| resolved.reference.text.clone());
+    let declared = info.license.as_deref().and_then(|l| license_id(l, catalog));
+    let unknown_declared = info.license.is_some() && declared.is_none();
+    let base = info.base_models.iter().find_map(|b| catalog.resolve(b));
+    if let Some(base) = base {
+        let inherited = base.license.map(|l| l.id.clone());
+        if let (Some(declared), Some(inherited)) = (&declared, &inherited) {
+            if declared != inherited {
+                resolved.notes.push(format!("the GGUF header declares `{declared}`, but its base `{}` is under `{inherited}`: the base's licence applies", base.model_id));
+            }
+        }
+        resolved.license = inherited.or(declared);
+        resolved.lineage = std::iter::once(name.clone()).chain(base.lineage).collect();
+    } else if declared.is_some() {
+        resolved.license = declared;
+        resolved.lineage = std::iter::once(name.clone())
+            .chain(resolved.license.clone())
+            .collect();
+    } else if let Some(folder) = Path::new(&resolved.reference.path)
+        .parent()
+        .and_then(|p| p.to_str())
+        .filter(|p| !p.is_empty())
+    {
+        if let Some(card) = cards.and_then(|c| c.for_folder(folder)) {
+            resolved.license = card_license(&card, catalog);
+            resolved.lineage = std::iter::once(name.clone())
+                .chain(resolved.license.clone())
+                .collect();
+            resolved.license_source = resolved.license.as_ref().map(|_| LicenseSource::ModelCard);
+            resolved.model = Some(name);
+            return resolved;
+        }
+    }
+    if unknown_declared {
+        resolved.notes.push(format!(
+            "the GGUF header's licence `{}` is not in the rule set",
+            info.license.as_deref().unwrap_or("")
+        ));
+    }
+    resolved.license_source = resolved.license.as_ref().map(|_| LicenseSource::GgufHeader);
+    resolved.model = Some(name);
+    resolved
+}
+
+/// A licence as files write it (a Hub id, a rule-set id or an SPDX id), as a rule-set id.
+fn license_id(text: &str, catalog: &Catalog) -> Option<String> {
+    let lower = text.trim().to_ascii_lowercase();
+    if let Some(HfLicense::Mapped(id)) = catalog.hf_licenses.get(&lower) {
+        return Some(id.clone());
+    }
+    if catalog.licenses.contains_key(&lower) {
+        return Some(lower);
+    }
+    catalog
+        .licenses
+        .values()
+        .find(|l| {
+            l.spdx
+                .as_deref()
+                .is_some_and(|s| s.eq_ignore_ascii_case(text.trim()))
+        })
+        .map(|l| l.id.clone())
+}
+
 /// The licence a card declares, as a licence id of the rule set.
 fn card_license(card: &Card, catalog: &Catalog) -> Option<String> {
     let id = match card.license.as_deref() {
         Some("other") | None => card.license_name.as_deref()?,
         Some(id) => id,
     };
-    match catalog.hf_licenses.get(id) {
-        Some(HfLicense::Mapped(license)) => Some(license.clone()),
-        _ => catalog.licenses.contains_key(id).then(|| id.to_string()),
-    }
+    license_id(id, catalog)
 }
 
 fn resolve_one(reference: ModelRef, catalog: &Catalog, as_of: Option<&str>) -> ResolvedRef {
