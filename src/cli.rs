@@ -120,6 +120,10 @@ pub struct ScanArgs {
     /// List skipped files with their reasons.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Resolve unknown `org/name` references from the model cards in the local
+    /// Hugging Face cache (HF_HUB_CACHE, HF_HOME/hub or ~/.cache/huggingface/hub); offline.
+    #[arg(long)]
+    pub hf_cache: bool,
 }
 
 #[derive(Debug, Args)]

@@ -281,3 +281,48 @@ fn output_is_byte_identical_across_thread_counts() {
         assert_eq!(run("8"), one);
     }
 }
+
+#[test]
+fn unknown_models_resolve_from_the_local_hugging_face_cache() {
+    let cache = tempfile::tempdir().unwrap();
+    let repo = cache.path().join("models--acme--support-bot");
+    write(&repo, "refs/main", b"abc123\n");
+    write(
+        &repo,
+        "snapshots/abc123/README.md",
+        b"---\nlicense: apache-2.0\nbase_model: Qwen/Qwen2.5-3B-Instruct\n---\n# card\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app.py",
+        b"m = AutoModel.from_pretrained(\"acme/support-bot\")\n",
+    );
+    let run = |flag: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_modelgate"));
+        command
+            .current_dir(dir.path())
+            .args(["list", "--format", "json"])
+            .env("HF_HUB_CACHE", cache.path());
+        if flag {
+            command.arg("--hf-cache");
+        }
+        json(&command.output().unwrap())
+    };
+    let without = run(false);
+    assert_eq!(without["references"][0]["license"], serde_json::Value::Null);
+    let with = run(true);
+    let r = &with["references"][0];
+    assert_eq!(
+        (r["license"].as_str(), r["license_source"].as_str()),
+        (Some("qwen-research"), Some("hf-cache"))
+    );
+    assert_eq!(
+        r["lineage"],
+        serde_json::json!([
+            "acme/support-bot",
+            "Qwen/Qwen2.5-3B-Instruct",
+            "qwen-research"
+        ])
+    );
+}

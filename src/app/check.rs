@@ -75,7 +75,13 @@ pub fn check(args: &CheckArgs) -> Result<CheckRun, AppError> {
         std::mem::take(&mut scan.references),
         &rules.catalog,
         policy.licenses_as_of.as_deref(),
-        Some(&targets.root),
+        Some((
+            &targets.root,
+            args.scan
+                .hf_cache
+                .then(crate::resolve::cards::default_hf_cache)
+                .flatten(),
+        )),
         &scan.artifacts,
     );
     let mut findings = evaluate::evaluate(

@@ -18,7 +18,13 @@ pub fn run(args: &ListArgs) -> Result<Outcome, AppError> {
         std::mem::take(&mut scan.references),
         &rules.catalog,
         None,
-        Some(&targets.root),
+        Some((
+            &targets.root,
+            args.scan
+                .hf_cache
+                .then(crate::resolve::cards::default_hf_cache)
+                .flatten(),
+        )),
         &scan.artifacts,
     );
     let stdout = std::io::stdout();

@@ -23,15 +23,37 @@ pub struct Card {
 #[derive(Debug, Default)]
 pub struct Cards {
     root: PathBuf,
+    /// A Hugging Face hub cache (`…/hub`) to read `models--ORG--NAME` cards from.
+    hf_cache: Option<PathBuf>,
     cache: HashMap<String, Option<Card>>,
 }
 
 impl Cards {
-    pub fn new(root: &Path) -> Self {
+    pub fn new(root: &Path, hf_cache: Option<PathBuf>) -> Self {
         Cards {
             root: root.to_path_buf(),
+            hf_cache,
             cache: HashMap::new(),
         }
+    }
+
+    /// The card of `org/name` in the local Hugging Face cache: the snapshot
+    /// `refs/main` points at, else the first snapshot by name.
+    pub fn from_hf_cache(&mut self, id: &str) -> Option<Card> {
+        let cache = self.hf_cache.clone()?;
+        let (org, name) = id.split_once('/')?;
+        let ok = |part: &str| {
+            !part.is_empty() && !part.contains(['/', '\\']) && part != ".." && part != "."
+        };
+        if !ok(org) || !ok(name) {
+            return None;
+        }
+        let repo = cache.join(format!("models--{org}--{name}"));
+        let key = format!("hf-cache:{}", repo.display());
+        self.cache
+            .entry(key)
+            .or_insert_with(|| read_cached_card(&repo))
+            .clone()
     }
 
     /// The card of the folder a reference names (`models/support-bot`), if any.
@@ -46,6 +68,39 @@ impl Cards {
             .or_insert_with(|| read_card(&root, relative))
             .clone()
     }
+}
+
+fn read_cached_card(repo: &Path) -> Option<Card> {
+    let snapshots = repo.join("snapshots");
+    let from_ref = std::fs::read_to_string(repo.join("refs/main"))
+        .ok()
+        .map(|r| r.trim().to_string());
+    let snapshot = match from_ref.filter(|r| !r.is_empty() && !r.contains(['/', '\\'])) {
+        Some(revision) => revision,
+        None => {
+            let mut names: Vec<String> = std::fs::read_dir(&snapshots)
+                .ok()?
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names.into_iter().next()?
+        }
+    };
+    let mut card = read_card(&snapshots, &snapshot)?;
+    card.path = format!("{}/snapshots/{snapshot}/README.md", repo.display());
+    Some(card)
+}
+
+/// Where the Hugging Face hub cache is: `HF_HUB_CACHE`, else `HF_HOME/hub`, else `~/.cache/huggingface/hub`.
+pub fn default_hf_cache() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("HF_HUB_CACHE").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    if let Some(home) = std::env::var_os("HF_HOME").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(home).join("hub"));
+    }
+    std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/huggingface/hub"))
 }
 
 fn read_card(root: &Path, folder: &str) -> Option<Card> {
@@ -133,7 +188,7 @@ mod tests {
             "---\nlicense: mit\n---\n# Bot\n",
         )
         .unwrap();
-        let mut cards = Cards::new(dir.path());
+        let mut cards = Cards::new(dir.path(), None);
         assert_eq!(
             cards
                 .for_folder("./models/bot/")
@@ -148,5 +203,21 @@ mod tests {
         );
         assert!(cards.for_folder("../outside").is_none());
         assert!(cards.for_folder("models/none").is_none());
+    }
+
+    #[test]
+    fn the_hub_cache_snapshot_card_is_read() {
+        let cache = tempfile::tempdir().unwrap();
+        let repo = cache.path().join("models--acme--support-bot");
+        std::fs::create_dir_all(repo.join("snapshots/abc123")).unwrap();
+        std::fs::create_dir_all(repo.join("refs")).unwrap();
+        std::fs::write(repo.join("refs/main"), "abc123\n").unwrap();
+        std::fs::write(repo.join("snapshots/abc123/README.md"), "---\nlicense: other\nlicense_name: qwen-research\nbase_model: Qwen/Qwen2.5-3B-Instruct\n---\n").unwrap();
+        let mut cards = Cards::new(cache.path(), Some(cache.path().to_path_buf()));
+        let card = cards.from_hf_cache("acme/support-bot").unwrap();
+        assert_eq!(card.license_name.as_deref(), Some("qwen-research"));
+        assert_eq!(card.base_models, ["Qwen/Qwen2.5-3B-Instruct"]);
+        assert!(cards.from_hf_cache("acme/../x").is_none());
+        assert!(cards.from_hf_cache("acme/missing").is_none());
     }
 }

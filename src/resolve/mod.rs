@@ -6,7 +6,7 @@
 
 pub mod cards;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use std::collections::BTreeMap;
 
@@ -22,6 +22,7 @@ pub enum LicenseSource {
     Catalog,
     ModelCard,
     GgufHeader,
+    HfCache,
 }
 
 impl LicenseSource {
@@ -30,6 +31,7 @@ impl LicenseSource {
             LicenseSource::Catalog => "catalog",
             LicenseSource::ModelCard => "model-card",
             LicenseSource::GgufHeader => "gguf-header",
+            LicenseSource::HfCache => "hf-cache",
         }
     }
 }
@@ -55,10 +57,10 @@ pub fn resolve(
     references: Vec<ModelRef>,
     catalog: &Catalog,
     as_of: Option<&str>,
-    root: Option<&Path>,
+    local: Option<(&Path, Option<PathBuf>)>,
     artifacts: &BTreeMap<String, ArtifactInfo>,
 ) -> Vec<ResolvedRef> {
-    let mut cards = root.map(Cards::new);
+    let mut cards = local.map(|(root, hf_cache)| Cards::new(root, hf_cache));
     references
         .into_iter()
         .filter(|r| {
@@ -88,8 +90,14 @@ pub fn resolve(
 /// `base_model` lineage decides the licence (a leaf card can declare more
 /// than its base allows); the card's own `license` when it names no base.
 fn from_card(mut resolved: ResolvedRef, catalog: &Catalog, cards: &mut Cards) -> ResolvedRef {
-    let Some(card) = cards.for_folder(&resolved.reference.text) else {
-        return resolved;
+    let (card, source) = match cards.for_folder(&resolved.reference.text) {
+        Some(card) => (card, LicenseSource::ModelCard),
+        None => match cards.from_hf_cache(&crate::catalog::normalise::canonical(
+            &resolved.reference.text,
+        )) {
+            Some(card) => (card, LicenseSource::HfCache),
+            None => return resolved,
+        },
     };
     let declared = card_license(&card, catalog);
     let base = card.base_models.iter().find_map(|b| catalog.resolve(b));
@@ -116,7 +124,7 @@ fn from_card(mut resolved: ResolvedRef, catalog: &Catalog, cards: &mut Cards) ->
         }
     }
     resolved.model = Some(name);
-    resolved.license_source = resolved.license.as_ref().map(|_| LicenseSource::ModelCard);
+    resolved.license_source = resolved.license.as_ref().map(|_| source);
     resolved
         .notes
         .push(format!("licence from the model card {}", card.path));
