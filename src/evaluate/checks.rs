@@ -109,6 +109,14 @@ fn unknown_model(index: usize, r: &ResolvedRef, cx: &Context<'_>) -> Option<Find
             r,
         ),
     };
+    let finding = match cx.catalog.suggest(&r.reference.text) {
+        Some(hint) => finding.note(format!(
+            "the name suggests {} (licence {}); add a catalog entry or a model card to confirm",
+            hint.model_id,
+            hint.license.map_or("unknown", |l| l.id.as_str())
+        )),
+        None => finding,
+    };
     Some(
         finding
             .with_severity(severity)

@@ -244,3 +244,35 @@ fn uncertain_entries_and_relicensing_are_noted() {
     assert!(notes.iter().any(|n| n.starts_with("the catalog entry `microsoft/Phi-3-mini-4k-instruct` is marked uncertain (confidence U)")), "{notes:?}");
     assert!(notes.iter().any(|n| n.starts_with("relicensed: microsoft-research-license earlier (date unknown); the current licence `mit` applies")), "{notes:?}");
 }
+
+#[test]
+fn unknown_names_that_embed_a_family_get_a_hint_not_a_verdict() {
+    let catalog = load(builtin_files()).catalog;
+    let refs = crate::resolve::resolve(
+        vec![
+            reference("acme/Llama-2-7B-support-GGUF", false),
+            reference("acme/Qwen2.5-support", false),
+        ],
+        &catalog,
+        None,
+        None,
+        &Default::default(),
+    );
+    let findings = evaluate(
+        &refs,
+        &Context {
+            policy: &quiet_policy(),
+            catalog: &catalog,
+        },
+    );
+    let codes: Vec<Code> = findings.iter().map(|f| f.code).collect();
+    assert_eq!(codes, [Code::UnknownModel, Code::UnknownModel]);
+    assert_eq!(
+        findings[0].notes,
+        ["the name suggests meta-llama/Llama-2-7b-hf (licence llama2); add a catalog entry or a model card to confirm"]
+    );
+    assert!(
+        findings[1].notes.is_empty(),
+        "Qwen2.5's licence depends on the size: no guess"
+    );
+}
