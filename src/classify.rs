@@ -58,11 +58,25 @@ pub fn by_name(path: &Path) -> Option<Family> {
     })
 }
 
-/// Weight files whose header modelgate reads (the rest of them never).
-pub fn is_gguf(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("gguf"))
+/// A weight file: a reference in itself. Only a GGUF header is ever read; the
+/// others are identified by their folder (`config.json`, a model card).
+/// `.pt`, `.pth` and `.bin` count only beside a `config.json` (they are
+/// common for other data).
+pub fn artifact_format(path: &Path) -> Option<&'static str> {
+    let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+    let format = match extension.as_str() {
+        "gguf" => "gguf",
+        "safetensors" => "safetensors",
+        "onnx" => "onnx",
+        "tflite" => "tflite",
+        "mlmodel" => "mlmodel",
+        "pt" | "pth" | "bin" => "pytorch",
+        _ => return None,
+    };
+    if format == "pytorch" && !path.with_file_name("config.json").is_file() {
+        return None;
+    }
+    Some(format)
 }
 
 /// Whether a file's family can only be told from its first line.

@@ -168,6 +168,8 @@ pub struct Skipped {
 /// What a weight file's own header says about its model.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ArtifactInfo {
+    /// Where the facts come from: `gguf-header` or `config-json` (empty: none).
+    pub source: &'static str,
     pub name: Option<String>,
     pub license: Option<String>,
     /// Hub ids or URLs of the models the file derives from.

@@ -315,8 +315,8 @@ impl Worker {
     }
 
     fn file(&mut self, path: &Path) {
-        if classify::is_gguf(path) {
-            return self.gguf(path);
+        if let Some(format) = classify::artifact_format(path) {
+            return self.artifact(path, format);
         }
         let family = classify::by_name(path);
         if family.is_none() && !classify::needs_shebang(path) {
@@ -338,7 +338,7 @@ impl Worker {
 
     /// A GGUF weight file: a reference of kind artifact, with what its header
     /// says; only the header is read, whatever the file's size.
-    fn gguf(&mut self, path: &Path) {
+    fn artifact(&mut self, path: &Path, format: &'static str) {
         let file = match open_regular(path) {
             Ok(file) => file,
             Err(reason) => return self.skip(path, reason),
@@ -346,16 +346,20 @@ impl Worker {
         if !file.metadata().is_ok_and(|m| m.is_file()) {
             return self.skip(path, SkipReason::NotRegularFile(special_file_kind(path)));
         }
-        let mut reader = std::io::BufReader::with_capacity(64 * 1024, file);
-        let info = match extract::gguf::read_header(&mut reader) {
-            Ok(info) => info,
-            Err(extract::gguf::GgufError::NotGguf) if is_lfs_pointer(path) => {
-                return self.skip(path, SkipReason::LfsPointer)
+        if is_lfs_pointer(path) {
+            return self.skip(path, SkipReason::LfsPointer);
+        }
+        let info = if format == "gguf" {
+            let mut reader = std::io::BufReader::with_capacity(64 * 1024, file);
+            match extract::gguf::read_header(&mut reader) {
+                Ok(info) => info,
+                Err(e @ extract::gguf::GgufError::Io(_)) => {
+                    return self.skip(path, SkipReason::Unreadable(e.to_string()))
+                }
+                Err(e) => return self.skip(path, SkipReason::Malformed(e.to_string())),
             }
-            Err(e @ extract::gguf::GgufError::Io(_)) => {
-                return self.skip(path, SkipReason::Unreadable(e.to_string()))
-            }
-            Err(e) => return self.skip(path, SkipReason::Malformed(e.to_string())),
+        } else {
+            sibling_config(path)
         };
         let relative = self.context.relative(path);
         let file_name = path
@@ -370,7 +374,7 @@ impl Worker {
             end_column: crate::model::OneIndexed(1),
             text: file_name,
             kind: crate::model::RefKind::Artifact,
-            context: "gguf".to_string(),
+            context: format.to_string(),
             provider: None,
             dynamic: false,
             strength: crate::model::Strength::Strong,
@@ -484,6 +488,32 @@ fn open_regular(path: &Path) -> Result<File, SkipReason> {
     options
         .open(path)
         .map_err(|e| SkipReason::Unreadable(e.to_string()))
+}
+
+/// What the `config.json` beside a weight file says: `_name_or_path` names the
+/// model it was saved from (a hub id; a local path says nothing).
+fn sibling_config(path: &Path) -> crate::model::ArtifactInfo {
+    let config = path.with_file_name("config.json");
+    let name = std::fs::metadata(&config)
+        .ok()
+        .filter(|m| m.len() <= 1 << 20)
+        .and_then(|_| std::fs::read_to_string(&config).ok())
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|json| {
+            json.get("_name_or_path")
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        })
+        .filter(|name| !candidate::is_local_path(name) && candidate::is_identifier_like(name));
+    match name {
+        Some(name) => crate::model::ArtifactInfo {
+            source: "config-json",
+            name: None,
+            license: None,
+            base_models: vec![name],
+        },
+        None => crate::model::ArtifactInfo::default(),
+    }
 }
 
 /// A Git LFS pointer file starts with its spec line.

@@ -326,3 +326,59 @@ fn unknown_models_resolve_from_the_local_hugging_face_cache() {
         ])
     );
 }
+
+#[test]
+fn weight_files_are_references_identified_by_their_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "models/bot/model-00001-of-00002.safetensors",
+        b"\x08\0\0\0\0\0\0\0{}      ",
+    );
+    write(
+        dir.path(),
+        "models/bot/config.json",
+        b"{\"_name_or_path\": \"mistralai/Mistral-7B-v0.1\", \"model_type\": \"mistral\"}",
+    );
+    write(dir.path(), "models/vision/model.onnx", b"\x08\x07onnx");
+    write(
+        dir.path(),
+        "models/vision/README.md",
+        b"---\nlicense: mit\n---\n# vision\n",
+    );
+    write(dir.path(), "data/cache.bin", b"\0\0\0 not a model");
+    write(
+        dir.path(),
+        "models/lfs/model.safetensors",
+        b"version https://git-lfs.github.com/spec/v1\noid sha256:00\nsize 9\n",
+    );
+    let out = json(&modelgate(dir.path(), &["list", "--format", "json"]));
+    let artifacts: Vec<(String, String, String, String)> = out["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "artifact")
+        .map(|r| {
+            let s = |k: &str| r[k].as_str().unwrap_or("-").to_string();
+            (s("path"), s("context"), s("license"), s("license_source"))
+        })
+        .collect();
+    assert_eq!(
+        artifacts,
+        [
+            (
+                "models/bot/model-00001-of-00002.safetensors".into(),
+                "safetensors".into(),
+                "apache-2.0".into(),
+                "config-json".into()
+            ),
+            (
+                "models/vision/model.onnx".into(),
+                "onnx".into(),
+                "mit".into(),
+                "model-card".into()
+            ),
+        ]
+    );
+    assert_eq!(skipped(&out), ["models/lfs/model.safetensors lfs-pointer"]);
+}

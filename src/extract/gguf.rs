@@ -58,7 +58,10 @@ pub fn read_header(reader: &mut impl Read) -> Result<GgufInfo, GgufError> {
     if kv_count > MAX_KV {
         return Err(GgufError::Malformed(format!("{kv_count} metadata entries")));
     }
-    let mut info = GgufInfo::default();
+    let mut info = GgufInfo {
+        source: "gguf-header",
+        ..GgufInfo::default()
+    };
     let mut base_ids: std::collections::BTreeMap<u32, BasePart> = std::collections::BTreeMap::new();
     for _ in 0..kv_count {
         let key = read_string(reader)?;

@@ -22,6 +22,7 @@ pub enum LicenseSource {
     Catalog,
     ModelCard,
     GgufHeader,
+    ConfigJson,
     HfCache,
 }
 
@@ -31,6 +32,7 @@ impl LicenseSource {
             LicenseSource::Catalog => "catalog",
             LicenseSource::ModelCard => "model-card",
             LicenseSource::GgufHeader => "gguf-header",
+            LicenseSource::ConfigJson => "config-json",
             LicenseSource::HfCache => "hf-cache",
         }
     }
@@ -182,7 +184,12 @@ fn from_artifact(
             info.license.as_deref().unwrap_or("")
         ));
     }
-    resolved.license_source = resolved.license.as_ref().map(|_| LicenseSource::GgufHeader);
+    let source = if info.source == "config-json" {
+        LicenseSource::ConfigJson
+    } else {
+        LicenseSource::GgufHeader
+    };
+    resolved.license_source = resolved.license.as_ref().map(|_| source);
     resolved.model = Some(name);
     resolved
 }
