@@ -347,6 +347,8 @@ fn weight_files_are_references_identified_by_their_folder() {
         b"---\nlicense: mit\n---\n# vision\n",
     );
     write(dir.path(), "data/cache.bin", b"\0\0\0 not a model");
+    write(dir.path(), "models/tts/voice.tflite", b"TFL3");
+    write(dir.path(), "models/tts/LICENSE", b"Llama 3.2 Community License Agreement\n\nLlama 3.2 Version Release Date: September 25, 2024\n");
     write(
         dir.path(),
         "models/lfs/model.safetensors",
@@ -371,6 +373,12 @@ fn weight_files_are_references_identified_by_their_folder() {
                 "safetensors".into(),
                 "apache-2.0".into(),
                 "config-json".into()
+            ),
+            (
+                "models/tts/voice.tflite".into(),
+                "tflite".into(),
+                "llama3.2".into(),
+                "license-file".into()
             ),
             (
                 "models/vision/model.onnx".into(),

@@ -37,6 +37,11 @@ impl Cards {
         }
     }
 
+    /// The scanned root that folders are relative to.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     /// The card of `org/name` in the local Hugging Face cache: the snapshot
     /// `refs/main` points at, else the first snapshot by name.
     pub fn from_hf_cache(&mut self, id: &str) -> Option<Card> {

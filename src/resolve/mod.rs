@@ -5,6 +5,7 @@
 //! never the network; never prints.
 
 pub mod cards;
+pub mod license_file;
 
 use std::path::{Path, PathBuf};
 
@@ -23,6 +24,7 @@ pub enum LicenseSource {
     ModelCard,
     GgufHeader,
     ConfigJson,
+    LicenseFile,
     HfCache,
 }
 
@@ -33,6 +35,7 @@ impl LicenseSource {
             LicenseSource::ModelCard => "model-card",
             LicenseSource::GgufHeader => "gguf-header",
             LicenseSource::ConfigJson => "config-json",
+            LicenseSource::LicenseFile => "license-file",
             LicenseSource::HfCache => "hf-cache",
         }
     }
@@ -168,12 +171,19 @@ fn from_artifact(
         .and_then(|p| p.to_str())
         .filter(|p| !p.is_empty())
     {
-        if let Some(card) = cards.and_then(|c| c.for_folder(folder)) {
-            resolved.license = card_license(&card, catalog);
-            resolved.lineage = std::iter::once(name.clone())
-                .chain(resolved.license.clone())
-                .collect();
-            resolved.license_source = resolved.license.as_ref().map(|_| LicenseSource::ModelCard);
+        let Some(cards) = cards else { return resolved };
+        let found = match cards.for_folder(folder) {
+            Some(card) => {
+                card_license(&card, catalog).map(|l| (l, LicenseSource::ModelCard, card.path))
+            }
+            None => license_file::identify(&cards.root().join(folder), catalog)
+                .map(|(l, file)| (l, LicenseSource::LicenseFile, format!("{folder}/{file}"))),
+        };
+        if let Some((license, source, from)) = found {
+            resolved.lineage = vec![name.clone(), license.clone()];
+            resolved.license = Some(license);
+            resolved.license_source = Some(source);
+            resolved.notes.push(format!("licence from {from}"));
             resolved.model = Some(name);
             return resolved;
         }
