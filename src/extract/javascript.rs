@@ -378,8 +378,14 @@ impl Analysis<'_> {
     }
 
     fn call(&mut self, open: usize) {
-        let callee = self.callee(open);
-        let last = callee.rsplit('.').next().unwrap_or("");
+        // Only the name right before `(` matters here: no allocation for other calls.
+        let Some(name) = open
+            .checked_sub(1)
+            .filter(|&i| self.tokens[i].kind == Kind::Name)
+        else {
+            return;
+        };
+        let last = &self.src[self.tokens[name].range.clone()];
         let positional = match last {
             "pipeline" => Some(1),
             "from_pretrained" => Some(0),

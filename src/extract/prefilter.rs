@@ -7,7 +7,7 @@ use aho_corasick::AhoCorasick;
 
 use crate::classify::Family;
 
-/// Every way a Python, notebook or JavaScript reference can be written contains one of these.
+/// Every way a Python or notebook reference can be written contains one of these.
 const PYTHON_TRIGGERS: &[&str] = &[
     "model",
     "pretrained",
@@ -34,6 +34,8 @@ const CONFIG_TRIGGERS: &[&str] = &[
     "-hf",
 ];
 const SHELL_TRIGGERS: &[&str] = &["model", "download", "ollama", "vllm", "-hf"];
+/// JavaScript references are pipeline/from_pretrained calls and model… properties.
+const JS_TRIGGERS: &[&str] = &["model", "pretrained", "pipeline"];
 
 fn matcher(words: &[&str]) -> AhoCorasick {
     AhoCorasick::builder()
@@ -47,10 +49,10 @@ pub fn may_contain_reference(family: crate::classify::Family, bytes: &[u8]) -> b
     static PYTHON: OnceLock<AhoCorasick> = OnceLock::new();
     static CONFIG: OnceLock<AhoCorasick> = OnceLock::new();
     static SHELL: OnceLock<AhoCorasick> = OnceLock::new();
+    static JS: OnceLock<AhoCorasick> = OnceLock::new();
     let automaton = match family {
-        Family::Python | Family::Notebook | Family::JavaScript => {
-            PYTHON.get_or_init(|| matcher(PYTHON_TRIGGERS))
-        }
+        Family::Python | Family::Notebook => PYTHON.get_or_init(|| matcher(PYTHON_TRIGGERS)),
+        Family::JavaScript => JS.get_or_init(|| matcher(JS_TRIGGERS)),
         Family::Yaml | Family::Json | Family::Toml | Family::Ini | Family::Dotenv => {
             CONFIG.get_or_init(|| matcher(CONFIG_TRIGGERS))
         }
