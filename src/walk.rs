@@ -435,7 +435,10 @@ impl Worker {
             &mut self.found,
         );
         // Weak candidates are kept: resolution admits those the catalog knows.
-        self.found.retain(candidate::is_candidate);
+        // A `./path` is a reference only when it is a model folder with a card.
+        let root = &self.context.root;
+        self.found
+            .retain(|f| candidate::is_candidate(f) || is_model_folder(root, &f.text));
         if !self.found.is_empty() {
             let relative = self.context.relative(path);
             let index = LineIndex::new(source.text);
@@ -488,6 +491,20 @@ fn open_regular(path: &Path) -> Result<File, SkipReason> {
     options
         .open(path)
         .map_err(|e| SkipReason::Unreadable(e.to_string()))
+}
+
+/// `./models/bot` naming a folder of the tree that holds a model card
+/// (`README.md`): the fine-tune is used from disk, and its card says what it is.
+fn is_model_folder(root: &Path, text: &str) -> bool {
+    let Some(relative) = text.strip_prefix("./") else {
+        return false;
+    };
+    let relative = relative.trim_end_matches('/');
+    !relative.is_empty()
+        && !relative
+            .split('/')
+            .any(|part| part == ".." || part.is_empty())
+        && root.join(relative).join("README.md").is_file()
 }
 
 /// What the `config.json` beside a weight file says: `_name_or_path` names the
