@@ -350,3 +350,29 @@ fn a_fine_tune_folder_inherits_its_base_licence_through_its_model_card() {
     assert_eq!(card["path"], "models/support-bot/README.md");
     assert_eq!(card["context"], "base_model");
 }
+
+#[test]
+fn a_clarification_sets_a_local_folder_licence_and_goes_stale_with_its_file() {
+    let value = assert_scenario("clarified", 1);
+    let bot = value["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["text"] == "models/bot")
+        .unwrap();
+    assert_eq!(
+        (bot["license"].as_str(), bot["license_source"].as_str()),
+        (Some("apache-2.0"), Some("clarified"))
+    );
+    let output = check("clarify-stale", &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("error: stale [[clarify]]: the file it was made for has changed"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("clarify-stale/modelgate.toml:11:10"),
+        "{stderr}"
+    );
+}

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::app::{list::walk_options, rules, AppError, Outcome, UsageError};
+use crate::app::{list::local_sources, list::walk_options, rules, AppError, Outcome, UsageError};
 use crate::catalog::load::{FileDb, Loaded as LoadedRules};
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::codes::Severity;
@@ -75,13 +75,10 @@ pub fn check(args: &CheckArgs) -> Result<CheckRun, AppError> {
         std::mem::take(&mut scan.references),
         &rules.catalog,
         policy.licenses_as_of.as_deref(),
-        Some((
-            &targets.root,
-            args.scan
-                .hf_cache
-                .then(crate::resolve::cards::default_hf_cache)
-                .flatten(),
-        )),
+        Some(
+            local_sources(&targets, &args.scan)
+                .with_clarifications(clarifications(&policy, &targets)),
+        ),
         &scan.artifacts,
     );
     let mut findings = evaluate::evaluate(
@@ -122,6 +119,22 @@ pub fn check(args: &CheckArgs) -> Result<CheckRun, AppError> {
         files,
         file_ids,
     })
+}
+
+/// `[[clarify]]` entries as (folder relative to the root, licence, reason).
+fn clarifications(policy: &Policy, targets: &Targets) -> Vec<(String, String, String)> {
+    policy
+        .clarify
+        .iter()
+        .map(|c| {
+            let folder = relative_to(&c.absolute, &targets.root);
+            (
+                folder,
+                c.license.clone(),
+                c.reason.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
 }
 
 /// Waiver findings point at their line in the policy file.
@@ -173,6 +186,8 @@ fn load_policy_and_rules(
         files = FileDb::new();
         loaded = policy::load(found, &rules.catalog, &mut files);
     }
+    let stale = policy::stale_clarifications(&loaded.policy);
+    loaded.diagnostics.extend(stale);
     if !loaded.diagnostics.is_empty() {
         diagnostics::emit_to_stderr(&files, &loaded.diagnostics, args.color)?;
         return Err(AppError::Usage(UsageError(format!(

@@ -8,6 +8,7 @@ use crate::extract::ExtractOptions;
 use crate::report;
 use crate::report::diagnostics::ColorWhen;
 use crate::resolve;
+use crate::resolve::cards::Cards;
 use crate::walk::{self, Targets, WalkOptions};
 
 pub fn run(args: &ListArgs) -> Result<Outcome, AppError> {
@@ -18,13 +19,7 @@ pub fn run(args: &ListArgs) -> Result<Outcome, AppError> {
         std::mem::take(&mut scan.references),
         &rules.catalog,
         None,
-        Some((
-            &targets.root,
-            args.scan
-                .hf_cache
-                .then(crate::resolve::cards::default_hf_cache)
-                .flatten(),
-        )),
+        Some(local_sources(&targets, &args.scan)),
         &scan.artifacts,
     );
     let stdout = std::io::stdout();
@@ -45,6 +40,16 @@ pub fn run(args: &ListArgs) -> Result<Outcome, AppError> {
     }
     out.flush()?;
     Ok(Outcome::Clean)
+}
+
+/// Where resolution may look besides the catalog: the tree's model cards and,
+/// with `--hf-cache`, the local Hugging Face cache.
+pub fn local_sources(targets: &Targets, args: &ScanArgs) -> Cards {
+    let hf_cache = args
+        .hf_cache
+        .then(crate::resolve::cards::default_hf_cache)
+        .flatten();
+    Cards::new(&targets.root, hf_cache)
 }
 
 pub fn walk_options(args: &ScanArgs) -> WalkOptions {

@@ -85,11 +85,26 @@ pub struct Exception {
 
 #[derive(Debug, Clone)]
 pub struct Clarify {
+    /// As written: a folder or file relative to the policy file's folder.
     pub path: String,
+    /// The same, resolved against the policy file's folder.
+    pub absolute: PathBuf,
     pub license: String,
     pub sha256: Option<String>,
     pub reason: Option<String>,
     pub at: (usize, Range<usize>),
+    pub sha256_at: Option<(usize, Range<usize>)>,
+}
+
+impl Clarify {
+    /// The file whose hash `sha256` pins: the path itself, or a folder's `README.md`.
+    pub fn pinned_file(&self) -> PathBuf {
+        if self.absolute.is_dir() {
+            self.absolute.join("README.md")
+        } else {
+            self.absolute.clone()
+        }
+    }
 }
 
 /// Where the policy came from, for the summary.
@@ -330,12 +345,29 @@ impl Loader<'_> {
         }
         for clarify in &raw.clarify {
             self.check_license_id(&clarify.license, file);
+            if clarify
+                .reason
+                .as_ref()
+                .is_none_or(|r| r.get_ref().trim().is_empty())
+            {
+                self.error(
+                    "a clarification needs a `reason`",
+                    file,
+                    clarify.path.span(),
+                    "say where the licence was confirmed",
+                );
+            }
             policy.clarify.push(Clarify {
                 path: clarify.path.get_ref().clone(),
+                absolute: base_dir.join(clarify.path.get_ref()),
                 license: clarify.license.get_ref().clone(),
-                sha256: clarify.sha256.as_ref().map(|s| s.get_ref().clone()),
+                sha256: clarify
+                    .sha256
+                    .as_ref()
+                    .map(|s| s.get_ref().to_ascii_lowercase()),
                 reason: clarify.reason.as_ref().map(|s| s.get_ref().clone()),
                 at: (file, clarify.path.span()),
+                sha256_at: clarify.sha256.as_ref().map(|s| (file, s.span())),
             });
         }
         for exception in &raw.exceptions {
@@ -708,6 +740,45 @@ fn parse_pyproject(text: &str) -> Result<RawPolicy, toml::de::Error> {
         modelgate: RawPolicy,
     }
     toml::from_str::<Pyproject>(text).map(|p| p.tool.modelgate)
+}
+
+/// Every `[[clarify]]` with a `sha256` must still match its file: a
+/// clarification made for other bytes is stale (an error, exit 2).
+pub fn stale_clarifications(policy: &Policy) -> Vec<Diagnostic<usize>> {
+    use sha2::Digest;
+    let mut out = Vec::new();
+    for c in &policy.clarify {
+        let (Some(expected), Some((file, span))) = (&c.sha256, &c.sha256_at) else {
+            continue;
+        };
+        let pinned = c.pinned_file();
+        let actual = std::fs::read(&pinned).map(|bytes| {
+            sha2::Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        });
+        let problem = match actual {
+            Ok(actual) if &actual == expected => continue,
+            Ok(actual) => format!(
+                "{} changed since it was clarified (sha256 is now {actual})",
+                pinned.display()
+            ),
+            Err(e) => format!("{}: {e}", pinned.display()),
+        };
+        out.push(
+            Diagnostic::error()
+                .with_message("stale [[clarify]]: the file it was made for has changed")
+                .with_labels(vec![
+                    Label::primary(*file, span.clone()).with_message(problem)
+                ])
+                .with_notes(vec![
+                    "review the licence again, then update sha256 (or remove the clarification)"
+                        .to_string(),
+                ]),
+        );
+    }
+    out
 }
 
 /// `YYYY-MM-DD` with a month 01–12 and a day 01–31.

@@ -23,6 +23,8 @@ pub struct Card {
 #[derive(Debug, Default)]
 pub struct Cards {
     root: PathBuf,
+    /// `[[clarify]]` entries: folder relative to the root → (licence, reason).
+    clarified: HashMap<String, (String, String)>,
     /// A Hugging Face hub cache (`…/hub`) to read `models--ORG--NAME` cards from.
     hf_cache: Option<PathBuf>,
     cache: HashMap<String, Option<Card>>,
@@ -32,9 +34,28 @@ impl Cards {
     pub fn new(root: &Path, hf_cache: Option<PathBuf>) -> Self {
         Cards {
             root: root.to_path_buf(),
+            clarified: HashMap::new(),
             hf_cache,
             cache: HashMap::new(),
         }
+    }
+
+    /// Adds the policy's `[[clarify]]` entries (paths relative to the root).
+    pub fn with_clarifications(
+        mut self,
+        entries: impl IntoIterator<Item = (String, String, String)>,
+    ) -> Self {
+        self.clarified = entries
+            .into_iter()
+            .map(|(folder, license, reason)| (folder, (license, reason)))
+            .collect();
+        self
+    }
+
+    /// The licence the policy clarifies for a folder, with the reason.
+    pub fn clarified(&self, folder: &str) -> Option<(String, String)> {
+        let folder = folder.trim_start_matches("./").trim_end_matches('/');
+        self.clarified.get(folder).cloned()
     }
 
     /// The scanned root that folders are relative to.

@@ -7,7 +7,7 @@
 pub mod cards;
 pub mod license_file;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use std::collections::BTreeMap;
 
@@ -25,6 +25,8 @@ pub enum LicenseSource {
     GgufHeader,
     ConfigJson,
     LicenseFile,
+    /// Addition: a `[[clarify]]` entry of the policy.
+    Clarified,
     HfCache,
 }
 
@@ -36,6 +38,7 @@ impl LicenseSource {
             LicenseSource::GgufHeader => "gguf-header",
             LicenseSource::ConfigJson => "config-json",
             LicenseSource::LicenseFile => "license-file",
+            LicenseSource::Clarified => "clarified",
             LicenseSource::HfCache => "hf-cache",
         }
     }
@@ -62,10 +65,10 @@ pub fn resolve(
     references: Vec<ModelRef>,
     catalog: &Catalog,
     as_of: Option<&str>,
-    local: Option<(&Path, Option<PathBuf>)>,
+    local: Option<Cards>,
     artifacts: &BTreeMap<String, ArtifactInfo>,
 ) -> Vec<ResolvedRef> {
-    let mut cards = local.map(|(root, hf_cache)| Cards::new(root, hf_cache));
+    let mut cards = local;
     references
         .into_iter()
         .filter(|r| {
@@ -95,6 +98,9 @@ pub fn resolve(
 /// `base_model` lineage decides the licence (a leaf card can declare more
 /// than its base allows); the card's own `license` when it names no base.
 fn from_card(mut resolved: ResolvedRef, catalog: &Catalog, cards: &mut Cards) -> ResolvedRef {
+    if let Some((license, reason)) = cards.clarified(&resolved.reference.text) {
+        return clarified(resolved, license, &reason);
+    }
     let (card, source) = match cards.for_folder(&resolved.reference.text) {
         Some(card) => (card, LicenseSource::ModelCard),
         None => match cards.from_hf_cache(&crate::catalog::normalise::canonical(
@@ -172,6 +178,10 @@ fn from_artifact(
         .filter(|p| !p.is_empty())
     {
         let Some(cards) = cards else { return resolved };
+        if let Some((license, reason)) = cards.clarified(folder) {
+            resolved.model = Some(name.clone());
+            return clarified(resolved, license, &reason);
+        }
         let found = match cards.for_folder(folder) {
             Some(card) => {
                 card_license(&card, catalog).map(|l| (l, LicenseSource::ModelCard, card.path))
@@ -200,6 +210,22 @@ fn from_artifact(
         LicenseSource::GgufHeader
     };
     resolved.license_source = resolved.license.as_ref().map(|_| source);
+    resolved.model = Some(name);
+    resolved
+}
+
+/// The policy's `[[clarify]]` decides the licence of a local model folder.
+fn clarified(mut resolved: ResolvedRef, license: String, reason: &str) -> ResolvedRef {
+    let name = resolved
+        .model
+        .clone()
+        .unwrap_or_else(|| resolved.reference.text.clone());
+    resolved.lineage = vec![name.clone(), license.clone()];
+    resolved.license = Some(license);
+    resolved.license_source = Some(LicenseSource::Clarified);
+    resolved
+        .notes
+        .push(format!("licence clarified in the policy: {reason}"));
     resolved.model = Some(name);
     resolved
 }
