@@ -176,20 +176,15 @@ pub fn is_candidate(found: &Found) -> bool {
     found.dynamic || (is_identifier_like(&found.text) && !is_local_path(&found.text))
 }
 
-/// Whether a candidate in a weak context counts: it has a model shape, or the
-/// catalog knows it (`known`). Strong and dynamic candidates always count.
-pub fn counts(found: &Found, known: &dyn Fn(&str) -> bool) -> bool {
-    found.dynamic || found.strength == Strength::Strong || weak_text_counts(&found.text, known)
-}
-
-/// A string in a weak context counts when it has a model shape or the catalog knows it.
-pub fn weak_text_counts(text: &str, known: &dyn Fn(&str) -> bool) -> bool {
-    has_model_shape(text) || known(text)
+/// Whether a candidate counts as a reference: dynamic and strong ones always;
+/// a weak one when it has a model shape or the catalog knows it (`known`).
+pub fn counts(dynamic: bool, strength: Strength, text: &str, known: &dyn Fn(&str) -> bool) -> bool {
+    dynamic || strength == Strength::Strong || has_model_shape(text) || known(text)
 }
 
 /// `is_candidate` and `counts` together.
 pub fn admit(found: &Found, known: &dyn Fn(&str) -> bool) -> bool {
-    is_candidate(found) && counts(found, known)
+    is_candidate(found) && counts(found.dynamic, found.strength, &found.text, known)
 }
 
 /// Normalises a key for the model-ish key test: lower case, `-` and `_` removed.

@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 
 use crate::catalog::{Catalog, HfLicense};
 use crate::extract::candidate;
+use crate::model::ModelRef;
 use crate::model::{ArtifactInfo, RefKind};
-use crate::model::{ModelRef, Strength};
 use cards::{Card, Cards};
 
 /// Where a reference's licence came from (the JSON `license_source`).
@@ -71,11 +71,7 @@ pub fn resolve(
     let mut cards = local;
     references
         .into_iter()
-        .filter(|r| {
-            r.dynamic
-                || r.strength == Strength::Strong
-                || candidate::weak_text_counts(&r.text, &|t| catalog.knows(t))
-        })
+        .filter(|r| candidate::counts(r.dynamic, r.strength, &r.text, &|t| catalog.knows(t)))
         .map(|reference| {
             let resolved = resolve_one(reference, catalog, as_of);
             if let Some(info) = artifacts
