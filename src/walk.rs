@@ -2,6 +2,7 @@
 //! parallel. Honours `.gitignore`/`.ignore`, `--exclude`; never follows a
 //! symbolic link out of the root; never opens a FIFO, socket or device file.
 //! Every file of a known family that is not scanned becomes a `Skipped` record.
+//! Weight files are references in themselves; of them only a GGUF header is read.
 //! Results are merged and sorted once, so output does not depend on threads.
 
 use std::fs::File;

@@ -1,8 +1,9 @@
 //! Stage 3, resolve: each reference's model, licence and lineage from the
-//! catalog, or from a model card in a folder of the tree that the reference
-//! names. Weak candidates that neither have a model shape nor resolve are
-//! dropped here (they were never references). Reads only local model cards,
-//! never the network; never prints.
+//! catalog; for what the catalog does not know, from local sources — a
+//! `[[clarify]]` of the policy, a model card in a folder of the tree, a weight
+//! file's header, `config.json` or `LICENSE`, the local Hugging Face cache.
+//! Weak candidates that neither have a model shape nor resolve are dropped
+//! here (they were never references). Never the network; never prints.
 
 pub mod cards;
 pub mod license_file;
