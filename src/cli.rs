@@ -151,6 +151,8 @@ pub enum CheckFormat {
     Human,
     Short,
     Json,
+    /// GitHub Actions workflow commands (annotations) and a job summary.
+    Github,
 }
 
 #[derive(Debug, Args)]

@@ -199,3 +199,47 @@ fn licenses_lists_every_family_with_its_verdict() {
     let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert!(value.as_array().unwrap().len() >= 40);
 }
+
+#[test]
+fn github_format_puts_errors_first_and_respects_the_annotation_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut code = String::new();
+    for i in 0..12 {
+        code.push_str(&format!(
+            "m{i} = AutoModel.from_pretrained(\"acme/unknown-{i}\")\n"
+        ));
+    }
+    code.push_str("bad = AutoModel.from_pretrained(\"tatsu-lab/alpaca-7b-wdiff\")\n");
+    std::fs::write(dir.path().join("app.py"), code).unwrap();
+    let summary = dir.path().join("summary.md");
+    let output = Command::new(env!("CARGO_BIN_EXE_modelgate"))
+        .current_dir(dir.path())
+        .args(["check", ".", "--format", "github"])
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("::error file=app.py,line=13,col=34,title=MG002 non-commercial::"),
+        "{stdout}"
+    );
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("::warning ")).count(),
+        10
+    );
+    assert!(
+        lines
+            .last()
+            .unwrap()
+            .starts_with("::notice title=modelgate::2 more findings are not shown"),
+        "{stdout}"
+    );
+    let summary = std::fs::read_to_string(summary).unwrap();
+    assert!(summary.starts_with("## modelgate: "), "{summary}");
+    assert!(
+        summary.contains("| warn | MG009 | `app.py:12:34` |"),
+        "{summary}"
+    );
+}

@@ -36,6 +36,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, AppError> {
     match args.format {
         CheckFormat::Json => report::json::write_check(&mut out, &run)?,
         CheckFormat::Short => report::short::write(&mut out, &run)?,
+        CheckFormat::Github => report::github::write(&mut out, &run)?,
         CheckFormat::Human => report::human::write(&run, args.color, args.scan.verbose)?,
     }
     out.flush()?;

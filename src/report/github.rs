@@ -1,0 +1,129 @@
+//! `check --format github`: GitHub Actions workflow commands, errors first.
+//! GitHub shows at most 10 annotations of each level per step, so past that
+//! one notice says how many more there are; with `$GITHUB_STEP_SUMMARY` set, a
+//! Markdown table of every finding is appended to the job summary.
+
+use std::io::Write;
+
+use crate::app::check::CheckRun;
+use crate::codes::Severity;
+use crate::evaluate::Finding;
+
+/// Annotations GitHub shows per level and step.
+const SHOWN_PER_LEVEL: usize = 10;
+
+pub fn write(out: &mut dyn Write, run: &CheckRun) -> std::io::Result<()> {
+    let mut hidden = 0;
+    for (severity, command) in [
+        (Severity::Error, "error"),
+        (Severity::Warn, "warning"),
+        (Severity::Info, "notice"),
+    ] {
+        let level: Vec<&Finding> = run
+            .findings
+            .iter()
+            .filter(|f| f.waived.is_none() && f.severity == severity)
+            .collect();
+        for f in level.iter().take(SHOWN_PER_LEVEL) {
+            annotation(out, command, f)?;
+        }
+        hidden += level.len().saturating_sub(SHOWN_PER_LEVEL);
+    }
+    if hidden > 0 {
+        writeln!(out, "::notice title=modelgate::{}", escape_data(&format!("{hidden} more findings are not shown as annotations (GitHub shows 10 per level); see the job summary or run modelgate check --format short")))?;
+    }
+    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+        let mut summary = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?;
+        write_summary(&mut summary, run)?;
+    }
+    Ok(())
+}
+
+fn annotation(out: &mut dyn Write, command: &str, f: &Finding) -> std::io::Result<()> {
+    let info = f.code.info();
+    let title = format!("{} {}", info.id, info.name);
+    let mut message = f.message.clone();
+    if let Some(help) = &f.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    writeln!(
+        out,
+        "::{command} file={},line={},col={},title={}::{}",
+        escape_property(&f.path),
+        f.line.max(1),
+        f.column.max(1),
+        escape_property(&title),
+        escape_data(&message)
+    )
+}
+
+/// The job summary: one table row per finding.
+fn write_summary(out: &mut dyn Write, run: &CheckRun) -> std::io::Result<()> {
+    let shown: Vec<&Finding> = run.findings.iter().filter(|f| f.waived.is_none()).collect();
+    writeln!(out, "## modelgate: {} findings\n", shown.len())?;
+    if shown.is_empty() {
+        return writeln!(
+            out,
+            "No findings. Policy: {}.",
+            markdown_cell(&run.policy_display)
+        );
+    }
+    writeln!(
+        out,
+        "| severity | code | location | message |\n|---|---|---|---|"
+    )?;
+    for f in shown {
+        writeln!(
+            out,
+            "| {} | {} | `{}:{}:{}` | {} |",
+            f.severity.as_str(),
+            f.code.info().id,
+            markdown_cell(&f.path).replace('`', "'"),
+            f.line,
+            f.column,
+            markdown_cell(&f.message)
+        )?;
+    }
+    writeln!(out, "\nPolicy: {}.", markdown_cell(&run.policy_display))
+}
+
+/// A table cell: no line breaks, no column separators, no HTML.
+fn markdown_cell(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '|' => "\\|".to_string(),
+            '<' => "&lt;".to_string(),
+            '>' => "&gt;".to_string(),
+            c if c.is_control() => " ".to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// Workflow-command data: `%`, CR and LF are escaped.
+pub fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Workflow-command properties: also `:` and `,`.
+pub fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(escape_data("50% done\r\nnext"), "50%25 done%0D%0Anext");
+        assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
+        assert_eq!(markdown_cell("a|b<script>\n"), "a\\|b&lt;script&gt; ");
+    }
+}
