@@ -144,6 +144,9 @@ pub struct CheckArgs {
     /// Warnings fail the check too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Include info-level findings in SARIF output.
+    #[arg(long)]
+    pub include_info: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -153,6 +156,8 @@ pub enum CheckFormat {
     Json,
     /// GitHub Actions workflow commands (annotations) and a job summary.
     Github,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
 }
 
 #[derive(Debug, Args)]

@@ -243,3 +243,64 @@ fn github_format_puts_errors_first_and_respects_the_annotation_limit() {
         "{summary}"
     );
 }
+
+#[test]
+fn sarif_lines_match_the_human_output_and_fingerprints_survive_line_shifts() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("modelgate.toml"),
+        "[project]\nuse = \"commercial\"\nmonthly_active_users = 800_000_000\n",
+    )
+    .unwrap();
+    let code = "m = AutoModel.from_pretrained(\"meta-llama/Llama-2-7b-hf\")\n";
+    std::fs::write(dir.path().join("app.py"), code).unwrap();
+    let sarif = |dir: &Path| -> serde_json::Value {
+        let output = modelgate(dir, &["check", ".", "--format", "sarif"]);
+        assert_eq!(output.status.code(), Some(1));
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let before = sarif(dir.path());
+    let run = &before["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 14);
+    for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
+        assert!(
+            rule["help"]["text"].as_str().is_some_and(|t| !t.is_empty())
+                && rule["helpUri"].is_string()
+                && rule["shortDescription"]["text"].is_string()
+        );
+    }
+    let result = &run["results"][0];
+    assert_eq!(result["ruleId"], "MG004");
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    // The human output says app.py:1:32.
+    let human =
+        String::from_utf8(modelgate(dir.path(), &["check", ".", "--format", "short"]).stdout)
+            .unwrap();
+    assert!(human.starts_with("app.py:1:32: error[MG004]"), "{human}");
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(1), Some(32))
+    );
+    assert_eq!(
+        result["relatedLocations"][0]["physicalLocation"]["region"]["startLine"],
+        3
+    );
+    // Info findings only with --include-info.
+    assert!(run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["level"] != "note"));
+    std::fs::write(dir.path().join("app.py"), format!("import os\n\n{code}")).unwrap();
+    let after = sarif(dir.path());
+    let shifted = &after["runs"][0]["results"][0];
+    assert_eq!(
+        shifted["locations"][0]["physicalLocation"]["region"]["startLine"],
+        3
+    );
+    assert_eq!(
+        shifted["partialFingerprints"],
+        result["partialFingerprints"]
+    );
+}

@@ -17,6 +17,8 @@ use crate::walk::{self, Targets};
 /// Everything a report of a check needs.
 pub struct CheckRun {
     pub root: String,
+    /// The scan root, absolute.
+    pub root_path: PathBuf,
     pub policy: Policy,
     pub policy_display: String,
     pub rules: LoadedRules,
@@ -37,6 +39,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, AppError> {
         CheckFormat::Json => report::json::write_check(&mut out, &run)?,
         CheckFormat::Short => report::short::write(&mut out, &run)?,
         CheckFormat::Github => report::github::write(&mut out, &run)?,
+        CheckFormat::Sarif => report::sarif::write(&mut out, &run, args.include_info)?,
         CheckFormat::Human => report::human::write(&run, args.color, args.scan.verbose)?,
     }
     out.flush()?;
@@ -111,6 +114,7 @@ pub fn check(args: &CheckArgs) -> Result<CheckRun, AppError> {
     waivers::finalize(&mut findings, &policy.severity, args.deny_warnings);
     Ok(CheckRun {
         root: targets.root_display.clone(),
+        root_path: targets.root.clone(),
         policy,
         policy_display,
         rules,

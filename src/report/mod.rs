@@ -4,6 +4,7 @@ pub mod diagnostics;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 pub mod short;
 pub mod show;
 pub mod table;

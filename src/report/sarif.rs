@@ -1,0 +1,347 @@
+//! `check --format sarif`: SARIF 2.1.0 for code scanning. Serialize-only wire
+//! types; 1-based lines and columns equal to the human output, columns in
+//! Unicode code points; relative URIs against `%SRCROOT%`; a fingerprint that
+//! ignores line numbers and the tool version; the policy line as a related
+//! location. Info-level findings only with `--include-info`.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use serde::Serialize;
+use sha2::Digest;
+
+use crate::app::check::CheckRun;
+use crate::codes::{Severity, CODES};
+use crate::evaluate::Finding;
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const HELP_URI: &str = "https://github.com/modelgate/modelgate/blob/main/src/explain/";
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Run<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool,
+    column_kind: &'static str,
+    original_uri_base_ids: BTreeMap<&'static str, Uri>,
+    results: Vec<ResultObject<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<Rule>,
+    properties: DriverProperties,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DriverProperties {
+    rules_version: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule {
+    id: &'static str,
+    name: String,
+    short_description: Text,
+    full_description: Text,
+    help: Help,
+    help_uri: String,
+    default_configuration: Configuration,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct Uri {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultObject<'a> {
+    rule_id: &'static str,
+    rule_index: usize,
+    level: &'static str,
+    message: Text,
+    locations: Vec<Location<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<Location<'a>>,
+    partial_fingerprints: BTreeMap<&'static str, String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    physical_location: PhysicalLocation<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Text>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation<'a> {
+    artifact_location: ArtifactLocation<'a>,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation<'a> {
+    uri: &'a str,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
+    start_column: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<u32>,
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warn => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// `license-denied` → `LicenseDenied`.
+fn pascal(name: &str) -> String {
+    name.split('-')
+        .map(|w| {
+            let mut chars = w.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn rules() -> Vec<Rule> {
+    CODES
+        .iter()
+        .map(|c| {
+            let why = c
+                .explain
+                .split("## What it does")
+                .nth(1)
+                .and_then(|s| s.split("##").next())
+                .unwrap_or(c.summary)
+                .trim()
+                .to_string();
+            Rule {
+                id: c.id,
+                name: pascal(c.name),
+                short_description: Text {
+                    text: c.summary.to_string(),
+                },
+                full_description: Text { text: why },
+                help: Help {
+                    text: c.explain.to_string(),
+                    markdown: c.explain.to_string(),
+                },
+                help_uri: format!("{HELP_URI}{}.md", c.id),
+                default_configuration: Configuration {
+                    level: level(c.severity),
+                },
+            }
+        })
+        .collect()
+}
+
+/// Stable across runs and unrelated line shifts: the code, the file, the
+/// referenced text and its context, and which occurrence of those it is.
+fn fingerprint(f: &Finding, run: &CheckRun, occurrence: usize) -> String {
+    let reference = f.reference.map(|i| &run.references[i].reference);
+    let key = format!(
+        "{}\0{}\0{}\0{}\0{}\0{occurrence}",
+        f.code.info().id,
+        f.path,
+        reference.map_or("", |r| r.text.as_str()),
+        reference.map_or("", |r| r.context.as_str()),
+        f.model.as_deref().unwrap_or(""),
+    );
+    sha2::Sha256::digest(key.as_bytes())
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub fn write(out: &mut dyn Write, run: &CheckRun, include_info: bool) -> std::io::Result<()> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let results = run
+        .findings
+        .iter()
+        .filter(|f| f.waived.is_none() && (include_info || f.severity != Severity::Info))
+        .map(|f| {
+            let occurrence_key = fingerprint(f, run, 0);
+            let occurrence = *seen
+                .entry(occurrence_key.clone())
+                .and_modify(|n| *n += 1)
+                .or_insert(0);
+            result(f, run, fingerprint(f, run, occurrence))
+        })
+        .collect();
+    let mut bases = BTreeMap::new();
+    let root = run
+        .root_path
+        .canonicalize()
+        .unwrap_or_else(|_| run.root_path.clone());
+    let root = root
+        .to_string_lossy()
+        .replace('\\', "/")
+        .replace('%', "%25")
+        .replace(' ', "%20");
+    bases.insert(
+        "%SRCROOT%",
+        Uri {
+            uri: format!("file://{}/", root.trim_end_matches('/')),
+        },
+    );
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "modelgate",
+                    version: env!("CARGO_PKG_VERSION"),
+                    information_uri: "https://github.com/modelgate/modelgate",
+                    rules: rules(),
+                    properties: DriverProperties {
+                        rules_version: crate::catalog::load::rules_version(),
+                    },
+                },
+            },
+            column_kind: "unicodeCodePoints",
+            original_uri_base_ids: bases,
+            results,
+        }],
+    };
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+fn result<'a>(f: &'a Finding, run: &'a CheckRun, fingerprint: String) -> ResultObject<'a> {
+    let reference = f.reference.map(|i| &run.references[i].reference);
+    let region = match reference {
+        Some(r) => Region {
+            start_line: r.line.0,
+            start_column: r.column.0,
+            end_line: Some(r.end_line.0),
+            end_column: Some(r.end_column.0),
+        },
+        None => Region {
+            start_line: f.line.max(1),
+            start_column: f.column.max(1),
+            end_line: None,
+            end_column: None,
+        },
+    };
+    let related = f
+        .policy_label
+        .as_ref()
+        .filter(|_| reference.is_some())
+        .map(|label| Location {
+            id: Some(1),
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation {
+                    uri: &run.policy_display,
+                    uri_base_id: "%SRCROOT%",
+                },
+                region: policy_region(run, label.file, label.span.start),
+            },
+            message: Some(Text {
+                text: label.message.clone(),
+            }),
+        })
+        .into_iter()
+        .collect();
+    let mut fingerprints = BTreeMap::new();
+    fingerprints.insert("modelgate/v1", fingerprint);
+    ResultObject {
+        rule_id: f.code.info().id,
+        rule_index: CODES.iter().position(|c| c.code == f.code).unwrap_or(0),
+        level: level(f.severity),
+        message: Text {
+            text: f.message.clone(),
+        },
+        locations: vec![Location {
+            id: None,
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation {
+                    uri: &f.path,
+                    uri_base_id: "%SRCROOT%",
+                },
+                region,
+            },
+            message: None,
+        }],
+        related_locations: related,
+        partial_fingerprints: fingerprints,
+    }
+}
+
+fn policy_region(run: &CheckRun, file: usize, offset: usize) -> Region {
+    use codespan_reporting::files::Files;
+    let (line, column) = run
+        .files
+        .location(file, offset)
+        .map_or((1, 1), |l| (l.line_number as u32, l.column_number as u32));
+    Region {
+        start_line: line,
+        start_column: column,
+        end_line: None,
+        end_column: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pascal_case_names() {
+        assert_eq!(super::pascal("license-denied"), "LicenseDenied");
+        assert_eq!(super::pascal("unknown-model"), "UnknownModel");
+    }
+}
