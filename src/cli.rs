@@ -147,6 +147,13 @@ pub struct CheckArgs {
     /// Include info-level findings in SARIF output.
     #[arg(long)]
     pub include_info: bool,
+    /// Report only findings that are not in this baseline (matched by fingerprint,
+    /// robust to line shifts); baseline entries that no longer occur are listed.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings as the baseline and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -304,3 +304,49 @@ fn sarif_lines_match_the_human_output_and_fingerprints_survive_line_shifts() {
         result["partialFingerprints"]
     );
 }
+
+#[test]
+fn a_baseline_hides_known_findings_and_reports_new_and_gone_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("modelgate.toml"),
+        "[project]\nuse = \"commercial\"\ndistribution = \"internal\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("app.py"), "a = AutoModel.from_pretrained(\"tatsu-lab/alpaca-7b-wdiff\")\nb = AutoModel.from_pretrained(\"lmsys/vicuna-7b-v1.3\")\n").unwrap();
+    let written = modelgate(
+        dir.path(),
+        &["check", ".", "--write-baseline", "baseline.json"],
+    );
+    assert_eq!(written.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&written.stderr)
+        .contains("wrote 4 findings to the baseline baseline.json"));
+    // Lines shift, alpaca goes, a new non-commercial model arrives.
+    std::fs::write(dir.path().join("app.py"), "import os\n\nb = AutoModel.from_pretrained(\"lmsys/vicuna-7b-v1.3\")\nc = AutoModel.from_pretrained(\"mosaicml/mpt-7b-chat\")\n").unwrap();
+    let output = modelgate(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "short",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(stdout.lines().filter(|l| l.contains("error[")).collect::<Vec<_>>(), ["app.py:4:32: error[MG002] `mosaicml/mpt-7b-chat` may not be used commercially (licence `cc-by-nc-sa-4.0`)"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("2 baseline entries no longer occur in baseline.json"),
+        "{stderr}"
+    );
+    std::fs::write(dir.path().join("broken.json"), "{}").unwrap();
+    assert_eq!(
+        modelgate(dir.path(), &["check", ".", "--baseline", "broken.json"])
+            .status
+            .code(),
+        Some(2)
+    );
+}

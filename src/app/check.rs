@@ -3,7 +3,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::app::{list::local_sources, list::walk_options, rules, AppError, Outcome, UsageError};
+use crate::app::{
+    baseline, list::local_sources, list::walk_options, rules, AppError, Outcome, UsageError,
+};
 use crate::catalog::load::{FileDb, Loaded as LoadedRules};
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::codes::Severity;
@@ -32,7 +34,24 @@ pub struct CheckRun {
 }
 
 pub fn run(args: &CheckArgs) -> Result<Outcome, AppError> {
-    let run = check(args)?;
+    let mut run = check(args)?;
+    if let Some(path) = &args.write_baseline {
+        let count = baseline::write(path, &run)?;
+        report::short::note(&format!(
+            "wrote {count} findings to the baseline {}",
+            path.display()
+        ))?;
+        return Ok(Outcome::Clean);
+    }
+    if let Some(path) = &args.baseline {
+        let stale = baseline::apply(path, &mut run)?;
+        if stale > 0 {
+            report::short::note(&format!(
+                "{stale} baseline entries no longer occur in {}: rerun with --write-baseline to drop them",
+                path.display()
+            ))?;
+        }
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match args.format {

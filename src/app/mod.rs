@@ -1,5 +1,6 @@
 //! The command layer: one file per subcommand, orchestration only.
 
+pub mod baseline;
 pub mod check;
 pub mod explain;
 pub mod init;

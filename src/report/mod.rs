@@ -1,6 +1,7 @@
 //! Stage 5, report: pure functions from results to text. Only these modules print.
 
 pub mod diagnostics;
+pub mod fingerprint;
 pub mod github;
 pub mod human;
 pub mod json;

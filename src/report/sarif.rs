@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use serde::Serialize;
-use sha2::Digest;
 
 use crate::app::check::CheckRun;
 use crate::codes::{Severity, CODES};
@@ -189,39 +188,14 @@ fn rules() -> Vec<Rule> {
         .collect()
 }
 
-/// Stable across runs and unrelated line shifts: the code, the file, the
-/// referenced text and its context, and which occurrence of those it is.
-fn fingerprint(f: &Finding, run: &CheckRun, occurrence: usize) -> String {
-    let reference = f.reference.map(|i| &run.references[i].reference);
-    let key = format!(
-        "{}\0{}\0{}\0{}\0{}\0{occurrence}",
-        f.code.info().id,
-        f.path,
-        reference.map_or("", |r| r.text.as_str()),
-        reference.map_or("", |r| r.context.as_str()),
-        f.model.as_deref().unwrap_or(""),
-    );
-    sha2::Sha256::digest(key.as_bytes())
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 pub fn write(out: &mut dyn Write, run: &CheckRun, include_info: bool) -> std::io::Result<()> {
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let fingerprints = crate::report::fingerprint::fingerprints(&run.findings, &run.references);
     let results = run
         .findings
         .iter()
-        .filter(|f| f.waived.is_none() && (include_info || f.severity != Severity::Info))
-        .map(|f| {
-            let occurrence_key = fingerprint(f, run, 0);
-            let occurrence = *seen
-                .entry(occurrence_key.clone())
-                .and_modify(|n| *n += 1)
-                .or_insert(0);
-            result(f, run, fingerprint(f, run, occurrence))
-        })
+        .zip(fingerprints)
+        .filter(|(f, _)| f.waived.is_none() && (include_info || f.severity != Severity::Info))
+        .map(|(f, fingerprint)| result(f, run, fingerprint))
         .collect();
     let mut bases = BTreeMap::new();
     let root = run

@@ -5,6 +5,12 @@ use std::io::Write;
 use crate::app::check::CheckRun;
 use crate::report::visible;
 
+/// A one-line message on stderr (not part of any machine output).
+#[allow(clippy::print_stderr)]
+pub fn note(message: &str) -> std::io::Result<()> {
+    writeln!(std::io::stderr().lock(), "modelgate: {}", visible(message))
+}
+
 pub fn write(out: &mut dyn Write, run: &CheckRun) -> std::io::Result<()> {
     for f in run.findings.iter().filter(|f| f.waived.is_none()) {
         writeln!(
