@@ -23,6 +23,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List every model reference in the given paths (an inventory; no policy).
     List(ListArgs),
+    /// A compliance report: every model, its licence, obligations, violations and waivers.
+    Report(ReportArgs),
     /// Print the long explanation of a diagnostic code (MG001…MG014).
     Explain(ExplainArgs),
     /// Write a fully commented modelgate.toml into the current directory.
@@ -165,6 +167,40 @@ pub enum CheckFormat {
     Github,
     /// SARIF 2.1.0 for code scanning.
     Sarif,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub scan: ScanArgs,
+    /// The policy file (default: found walking up from the scanned root).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Extra rule files or directories (add entries or override built-in ones).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Colour of policy diagnostics on stderr.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// GitHub-flavoured Markdown, for a pull-request comment or a wiki.
+    Markdown,
+    /// One self-contained HTML page with a filterable, sortable table.
+    Html,
+    /// The JSON schema of `check`, plus the inventory grouped by model.
+    Json,
+    /// A CycloneDX 1.6 ML-BOM.
+    Cyclonedx,
+    /// The attribution notices the licences require, as a NOTICE file.
+    Notice,
 }
 
 #[derive(Debug, Args)]

@@ -81,6 +81,7 @@ pub fn apply(path: &Path, run: &mut CheckRun) -> Result<usize, AppError> {
             finding.waived = Some(Waived {
                 reason: "recorded in the baseline".to_string(),
                 by: format!("baseline {}", path.display()),
+                expires: None,
             });
             matched.insert(fingerprint);
         }

@@ -6,6 +6,7 @@ pub mod explain;
 pub mod init;
 pub mod licenses;
 pub mod list;
+pub mod report;
 pub mod rules;
 pub mod show;
 
@@ -55,6 +56,7 @@ pub fn run(cli: Cli) -> Result<Outcome, AppError> {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::List(args) => list::run(&args),
+        Command::Report(args) => report::run(args),
         Command::Explain(args) => explain::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Show(args) => show::run(&args),

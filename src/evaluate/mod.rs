@@ -28,6 +28,8 @@ pub struct Waived {
     pub reason: String,
     /// `exception` (with its policy location) or `suppression` (with its line).
     pub by: String,
+    /// The exception's `expires` date (`YYYY-MM-DD`), if it has one.
+    pub expires: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

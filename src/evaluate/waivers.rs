@@ -56,6 +56,7 @@ pub fn apply_waivers(findings: &mut Vec<Finding>, input: &WaiverInput<'_>) {
             finding.waived = Some(Waived {
                 reason: exception.reason.clone(),
                 by: format!("exception in {}", input.policy_path),
+                expires: exception.expires.clone(),
             });
             break;
         }
@@ -115,6 +116,7 @@ fn suppression_for(
     Some(Waived {
         reason: s.reason.clone(),
         by: format!("suppression at {}:{}", finding.path, s.line),
+        expires: None,
     })
 }
 
@@ -221,6 +223,18 @@ pub fn today() -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// Seconds since the epoch → `YYYY-MM-DDTHH:MM:SSZ` (UTC).
+pub fn iso_datetime(seconds: u64) -> String {
+    let (y, m, d) = civil_from_days((seconds / 86_400) as i64);
+    let rest = seconds % 86_400;
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rest / 3_600,
+        rest / 60 % 60,
+        rest % 60
+    )
+}
+
 /// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -238,6 +252,12 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_datetimes() {
+        assert_eq!(iso_datetime(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso_datetime(1_700_000_000), "2023-11-14T22:13:20Z");
+    }
 
     #[test]
     fn civil_dates() {

@@ -46,6 +46,37 @@ pub enum Distribution {
     Distributed,
 }
 
+impl Use {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Use::Commercial => "commercial",
+            Use::NonCommercial => "non-commercial",
+            Use::Research => "research",
+        }
+    }
+}
+
+impl Distribution {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Distribution::None => "none",
+            Distribution::Internal => "internal",
+            Distribution::Saas => "saas",
+            Distribution::Distributed => "distributed",
+        }
+    }
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Allow => "allow",
+            Level::Warn => "warn",
+            Level::Deny => "deny",
+        }
+    }
+}
+
 /// `allow | warn | deny` for unknown models and dynamic references.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {

@@ -1,6 +1,7 @@
 //! JSON output, schema `modelgate/v1` (SPEC "JSON output"). The wire types here
 //! borrow from the domain types so a refactor cannot silently change the schema.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use serde::Serialize;
@@ -9,6 +10,7 @@ use crate::app::check::CheckRun;
 use crate::codes::Severity;
 use crate::evaluate::Finding;
 use crate::model::{OneIndexed, RefKind, Scan, SkipReason, Skipped};
+use crate::report::inventory::{Inventory, Status};
 use crate::resolve::ResolvedRef;
 
 pub const SCHEMA: &str = "modelgate/v1";
@@ -26,6 +28,47 @@ struct Report<'a> {
     /// Addition to the SPEC's schema: the files not scanned, with their reasons.
     skipped: Vec<SkippedFile<'a>>,
     summary: Summary,
+    /// Addition, `report --format json` only: the inventory grouped by model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    models: Option<Vec<ModelJson<'a>>>,
+    /// Addition, `report --format json` only: the policy profile judged against.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    profile: Option<BTreeMap<&'static str, &'a str>>,
+    /// Addition, `report --format json` only: `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    generated: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ModelJson<'a> {
+    name: &'a str,
+    status: &'static str,
+    provider: Option<&'a str>,
+    license: Option<&'a str>,
+    license_name: Option<&'a str>,
+    category: &'static str,
+    license_source: Option<&'static str>,
+    /// The bases, nearest first.
+    ancestors: &'a [&'a str],
+    uses: Vec<UseJson<'a>>,
+    obligations: Vec<ObligationJson<'a>>,
+    /// Indices into `findings`.
+    findings: Vec<usize>,
+    notes: &'a [&'a str],
+}
+
+#[derive(Serialize)]
+struct UseJson<'a> {
+    path: &'a str,
+    line: OneIndexed,
+    column: OneIndexed,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct ObligationJson<'a> {
+    kind: &'static str,
+    text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -152,37 +195,93 @@ pub fn write_list(
     references: &[ResolvedRef],
     scan: &Scan,
 ) -> std::io::Result<()> {
-    write(out, root, None, references, &[], scan)
+    let report = report(root, None, references, &[], scan);
+    emit(out, &report)
 }
 
 /// `modelgate check --format json`.
 pub fn write_check(out: &mut dyn Write, run: &CheckRun) -> std::io::Result<()> {
-    let policy = Some(run.policy_display.as_str());
-    write(
-        out,
+    let report = check_report(run);
+    emit(out, &report)
+}
+
+fn check_report(run: &CheckRun) -> Report<'_> {
+    report(
         &run.root,
-        policy,
+        Some(run.policy_display.as_str()),
         &run.references,
         &run.findings,
         &run.scan,
     )
 }
 
-fn write(
-    out: &mut dyn Write,
-    root: &str,
-    policy: Option<&str>,
-    references: &[ResolvedRef],
-    findings: &[Finding],
-    scan: &Scan,
-) -> std::io::Result<()> {
+/// `modelgate report --format json`: the check's document plus the inventory.
+pub fn write_report(out: &mut dyn Write, inv: &Inventory<'_>) -> std::io::Result<()> {
+    let run = inv.run;
+    let mut report = check_report(run);
+    report.models = Some(
+        inv.models
+            .iter()
+            .map(|m| ModelJson {
+                name: &m.name,
+                status: match m.status {
+                    Status::Resolved => "resolved",
+                    Status::Unknown => "unknown",
+                    Status::Dynamic => "dynamic",
+                },
+                provider: m.provider,
+                license: m.license_id,
+                license_name: m.license.map(|l| l.name.as_str()),
+                category: m.category,
+                license_source: m.license_source.map(|s| s.as_str()),
+                ancestors: &m.ancestors,
+                uses: m
+                    .uses
+                    .iter()
+                    .map(|r| UseJson {
+                        path: &r.reference.path,
+                        line: r.reference.line,
+                        column: r.reference.column,
+                        text: &r.reference.text,
+                    })
+                    .collect(),
+                obligations: m
+                    .obligations
+                    .iter()
+                    .map(|o| ObligationJson {
+                        kind: o.kind,
+                        text: &o.text,
+                    })
+                    .collect(),
+                findings: m.finding_indices.clone(),
+                notes: &m.notes,
+            })
+            .collect(),
+    );
+    report.profile = Some(inv.profile.iter().map(|(k, v)| (*k, v.as_str())).collect());
+    report.generated = Some(&inv.generated);
+    emit(out, &report)
+}
+
+fn emit(out: &mut dyn Write, report: &Report<'_>) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report)?;
+    writeln!(out)
+}
+
+fn report<'a>(
+    root: &'a str,
+    policy: Option<&'a str>,
+    references: &'a [ResolvedRef],
+    findings: &'a [Finding],
+    scan: &'a Scan,
+) -> Report<'a> {
     let count = |s: Severity| {
         findings
             .iter()
             .filter(|f| f.waived.is_none() && f.severity == s)
             .count()
     };
-    let report = Report {
+    Report {
         schema: SCHEMA,
         tool: Tool {
             name: "modelgate",
@@ -202,7 +301,8 @@ fn write(
             warnings: count(Severity::Warn),
             infos: count(Severity::Info),
         },
-    };
-    serde_json::to_writer_pretty(&mut *out, &report)?;
-    writeln!(out)
+        models: None,
+        profile: None,
+        generated: None,
+    }
 }

@@ -1,10 +1,15 @@
 //! Stage 5, report: pure functions from results to text. Only these modules print.
 
+pub mod cyclonedx;
 pub mod diagnostics;
 pub mod fingerprint;
 pub mod github;
+pub mod html;
 pub mod human;
+pub mod inventory;
 pub mod json;
+pub mod markdown;
+pub mod notice;
 pub mod sarif;
 pub mod short;
 pub mod show;
