@@ -5,7 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+
 use base64::Engine as _;
+use common::hostile_repo;
 use sha2::Digest;
 
 /// A fixed clock: 2023-11-14T22:13:20Z for the report's date, a fixed "today"
@@ -70,28 +73,6 @@ fn assert_snapshot(name: &str, actual: &str) {
         }
         assert_eq!(expected, actual, "{name}: length differs");
     }
-}
-
-/// A repository whose file name and model id try to inject markup and
-/// terminal escapes, next to an ordinary reference.
-pub fn hostile_repo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("src")).unwrap();
-    std::fs::write(
-        dir.path()
-            .join("src/a<img src=x onerror=\"window.pwned=1\">.py"),
-        "from transformers import AutoModel\n\
-         m = AutoModel.from_pretrained(\"evil/<script>window.pwned=2</script>\")\n\
-         n = AutoModel.from_pretrained(\"chavinlo/alpaca-native\")\n",
-    )
-    .unwrap();
-    // A terminal hyperlink and a bell in a file name.
-    std::fs::write(
-        dir.path().join("src/b\u{1b}]8;;http:\u{7}.py"),
-        "from transformers import AutoModel\nm = AutoModel.from_pretrained(\"gpt2\")\n",
-    )
-    .unwrap();
-    dir
 }
 
 #[test]

@@ -40,7 +40,12 @@ pub fn bom(inv: &Inventory<'_>) -> Value {
         .iter()
         .filter_map(|c| c.get("bom-ref").cloned())
         .collect();
-    let root_name = root_name(&inv.run.root_path, &inv.run.root);
+    let root_name = inv
+        .title
+        .rsplit('/')
+        .next()
+        .unwrap_or(&inv.title)
+        .to_string();
     let mut bom = json!({
         "bomFormat": "CycloneDX",
         "specVersion": "1.6",
@@ -216,14 +221,6 @@ fn purl(id: &str, provider: Option<&str>) -> Option<String> {
         return None;
     }
     Some(format!("pkg:huggingface/{id}"))
-}
-
-fn root_name(root_path: &std::path::Path, root: &str) -> String {
-    root_path
-        .canonicalize()
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| root.to_string())
 }
 
 /// A UUID from the BOM's content (its timestamp included), so the same scan

@@ -52,7 +52,7 @@ fn render_into(h: &mut String, inv: &Inventory<'_>) -> std::fmt::Result {
     writeln!(
         h,
         "<title>Model compliance report: {}</title>",
-        escape(&run.root)
+        escape(&inv.title)
     )?;
     writeln!(h, "<style>{STYLE}</style>\n</head>\n<body>")?;
 
@@ -60,7 +60,7 @@ fn render_into(h: &mut String, inv: &Inventory<'_>) -> std::fmt::Result {
     writeln!(
         h,
         "<h1>Model compliance report: <code>{}</code></h1>",
-        escape(&run.root)
+        escape(&inv.title)
     )?;
     writeln!(
         h,

@@ -113,6 +113,9 @@ pub struct Inventory<'a> {
     pub summary: Summary,
     /// The policy's profile as (setting, value) rows.
     pub profile: Vec<(&'static str, String)>,
+    /// What the report is about: the root as given, or the folder's name
+    /// for `.`.
+    pub title: String,
     /// `YYYY-MM-DD`, from `SOURCE_DATE_EPOCH` when set.
     pub generated: String,
     pub rules_version: String,
@@ -153,6 +156,7 @@ pub fn build(run: &CheckRun) -> Inventory<'_> {
         summary,
         policy_findings,
         profile: profile(run),
+        title: title(run),
         generated: generated_date(),
         rules_version: crate::catalog::load::rules_version(),
         models,
@@ -401,6 +405,18 @@ fn profile(run: &CheckRun) -> Vec<(&'static str, String)> {
         ("dynamic references", p.dynamic.value.as_str().to_string()),
         ("exceptions", p.exceptions.len().to_string()),
     ]
+}
+
+fn title(run: &CheckRun) -> String {
+    let given = run.root.trim_end_matches('/');
+    if !given.is_empty() && given != "." && given != ".." {
+        return run.root.clone();
+    }
+    run.root_path
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| run.root.clone())
 }
 
 fn yes_no(value: bool) -> String {

@@ -26,7 +26,7 @@ fn render_into(md: &mut String, inv: &Inventory<'_>) -> std::fmt::Result {
     writeln!(
         md,
         "# Model compliance report: {}\n",
-        code(&run.root, false)
+        code(&inv.title, false)
     )?;
     writeln!(
         md,

@@ -7,30 +7,46 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 
 use crate::app::check::CheckRun;
 use crate::codes::{Severity, CODES};
 use crate::evaluate::Finding;
 
+/// A relative path keeps its unreserved characters and `/`; everything else
+/// is percent-encoded (a `:` in a first segment would read as a scheme).
+const PATH_KEEPS: AsciiSet = NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+/// The root's `file://` URI may keep a drive letter's `:`.
+const ROOT_KEEPS: AsciiSet = PATH_KEEPS.remove(b':');
+
+fn uri_path(path: &str, keeps: &'static AsciiSet) -> String {
+    utf8_percent_encode(path, keeps).to_string()
+}
+
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const HELP_URI: &str = "https://github.com/modelgate/modelgate/blob/main/src/explain/";
 
 #[derive(Serialize)]
-struct Log<'a> {
+struct Log {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: Vec<Run<'a>>,
+    runs: Vec<Run>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Run<'a> {
+struct Run {
     tool: Tool,
     column_kind: &'static str,
     original_uri_base_ids: BTreeMap<&'static str, Uri>,
-    results: Vec<ResultObject<'a>>,
+    results: Vec<ResultObject>,
 }
 
 #[derive(Serialize)]
@@ -89,38 +105,39 @@ struct Uri {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ResultObject<'a> {
+struct ResultObject {
     rule_id: &'static str,
     rule_index: usize,
     level: &'static str,
     message: Text,
-    locations: Vec<Location<'a>>,
+    locations: Vec<Location>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    related_locations: Vec<Location<'a>>,
+    related_locations: Vec<Location>,
     partial_fingerprints: BTreeMap<&'static str, String>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Location<'a> {
+struct Location {
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<usize>,
-    physical_location: PhysicalLocation<'a>,
+    physical_location: PhysicalLocation,
     #[serde(skip_serializing_if = "Option::is_none")]
     message: Option<Text>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct PhysicalLocation<'a> {
-    artifact_location: ArtifactLocation<'a>,
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
     region: Region,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ArtifactLocation<'a> {
-    uri: &'a str,
+struct ArtifactLocation {
+    /// Percent-encoded: SARIF URIs must conform to RFC 3986.
+    uri: String,
     uri_base_id: &'static str,
 }
 
@@ -202,11 +219,7 @@ pub fn write(out: &mut dyn Write, run: &CheckRun, include_info: bool) -> std::io
         .root_path
         .canonicalize()
         .unwrap_or_else(|_| run.root_path.clone());
-    let root = root
-        .to_string_lossy()
-        .replace('\\', "/")
-        .replace('%', "%25")
-        .replace(' ', "%20");
+    let root = uri_path(&root.to_string_lossy().replace('\\', "/"), &ROOT_KEEPS);
     bases.insert(
         "%SRCROOT%",
         Uri {
@@ -237,7 +250,7 @@ pub fn write(out: &mut dyn Write, run: &CheckRun, include_info: bool) -> std::io
     writeln!(out)
 }
 
-fn result<'a>(f: &'a Finding, run: &'a CheckRun, fingerprint: String) -> ResultObject<'a> {
+fn result<'a>(f: &'a Finding, run: &'a CheckRun, fingerprint: String) -> ResultObject {
     let reference = f.reference.map(|i| &run.references[i].reference);
     let region = match reference {
         Some(r) => Region {
@@ -261,7 +274,7 @@ fn result<'a>(f: &'a Finding, run: &'a CheckRun, fingerprint: String) -> ResultO
             id: Some(1),
             physical_location: PhysicalLocation {
                 artifact_location: ArtifactLocation {
-                    uri: &run.policy_display,
+                    uri: uri_path(&run.policy_display, &PATH_KEEPS),
                     uri_base_id: "%SRCROOT%",
                 },
                 region: policy_region(run, label.file, label.span.start),
@@ -285,7 +298,7 @@ fn result<'a>(f: &'a Finding, run: &'a CheckRun, fingerprint: String) -> ResultO
             id: None,
             physical_location: PhysicalLocation {
                 artifact_location: ArtifactLocation {
-                    uri: &f.path,
+                    uri: uri_path(&f.path, &PATH_KEEPS),
                     uri_base_id: "%SRCROOT%",
                 },
                 region,

@@ -1,0 +1,41 @@
+//! Helpers shared by the integration tests that need them.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+
+/// A repository whose file names and model id try to inject markup and
+/// terminal escapes, next to ordinary references.
+pub fn hostile_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path()
+            .join("src/a<img src=x onerror=\"window.pwned=1\">.py"),
+        "from transformers import AutoModel\n\
+         m = AutoModel.from_pretrained(\"evil/<script>window.pwned=2</script>\")\n\
+         n = AutoModel.from_pretrained(\"chavinlo/alpaca-native\")\n",
+    )
+    .unwrap();
+    // A terminal hyperlink and a bell in a file name.
+    std::fs::write(
+        dir.path().join("src/b\u{1b}]8;;http:\u{7}.py"),
+        "from transformers import AutoModel\nm = AutoModel.from_pretrained(\"gpt2\")\n",
+    )
+    .unwrap();
+    dir
+}
+
+/// Copies a fixture tree into `to` (which exists).
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
