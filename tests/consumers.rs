@@ -315,6 +315,102 @@ fn html_report_works_in_headless_chromium() {
     assert!(png.starts_with(b"\x89PNG"));
 }
 
+fn render_markdown(file: &Path) -> serde_json::Value {
+    let output = run(Command::new(tool("venv/bin/python"))
+        .arg(here().join("tests/consumers/render_markdown.py"))
+        .arg(file));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+#[ignore = "needs cmarkgfm: run by .ci/run"]
+fn markdown_report_renders_cleanly_with_githubs_cmark_gfm() {
+    let repo = hostile_repo();
+    copy_tree(&here().join("fixtures/repos/report"), repo.path());
+    let output = modelgate(repo.path(), &["report", ".", "--format", "markdown"]);
+    assert_eq!(output.status.code(), Some(0));
+    let file = artefacts().join("report.md");
+    std::fs::write(&file, &output.stdout).unwrap();
+    let page = render_markdown(&file);
+    let headings: Vec<&str> = page["headings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h.as_str().unwrap())
+        .filter(|h| h.starts_with("h2:"))
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "h2:Summary",
+            "h2:Policy profile",
+            "h2:Violations",
+            "h2:Models",
+            "h2:Waivers"
+        ]
+    );
+    assert_eq!(page["raw_html_omitted"], 0, "no raw HTML reaches the page");
+    let table = |header: &[&str]| {
+        page["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["header"] == serde_json::json!(header))
+            .unwrap_or_else(|| panic!("a table headed {header:?}"))
+            .clone()
+    };
+    // Every row of the models table is one model, in five intact cells.
+    let models = table(&["Model", "Licence", "Category", "Uses", "Status"]);
+    let rows = models["rows"].as_array().unwrap();
+    let names: Vec<&str> = rows.iter().map(|r| r[0].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "chavinlo/alpaca-native",
+            "llama3.1:8b",
+            "meta-llama/Llama-3.1-8B-Instruct",
+            "openai-community/gpt2",
+            "openai/whisper-large-v3",
+            "tatsu-lab/alpaca-7b-wdiff",
+            "acme-internal/tagger-v2",
+            "evil/<script>window.pwned=2</script>",
+            "os.environ[\"CHAT_MODEL\"]",
+        ]
+    );
+    assert_eq!(
+        rows[0],
+        serde_json::json!([
+            "chavinlo/alpaca-native",
+            "cc-by-nc-4.0",
+            "non-commercial",
+            "2",
+            "error"
+        ])
+    );
+    let violations = table(&["Severity", "Code", "Location", "Model", "Message"]);
+    let hostile = violations["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r[2].as_str().unwrap().contains("onerror"))
+        .expect("the hostile finding");
+    assert_eq!(
+        hostile,
+        &serde_json::json!([
+            "warn",
+            "MG009 unknown-model",
+            "src/a<img src=x onerror=\"window.pwned=1\">.py:2:32",
+            "—",
+            "evil/<script>window.pwned=2</script> is not in the catalog: its licence cannot be checked"
+        ])
+    );
+    // The control: raw HTML is noticed.
+    let control = artefacts().join("control.md");
+    std::fs::write(&control, "# x\n\n<img src=x>\n").unwrap();
+    assert_eq!(render_markdown(&control)["raw_html_omitted"], 1);
+}
+
 fn git(dir: &Path, args: &[&str]) -> Output {
     run(Command::new("git")
         .current_dir(dir)
@@ -358,6 +454,15 @@ fn pre_commit_hook_fails_on_a_violation_and_passes_after_the_fix() {
     )
     .unwrap();
     let pre_commit = tool("venv/bin/pre-commit");
+    let manifest = run(Command::new(&pre_commit)
+        .arg("validate-manifest")
+        .arg(here().join(".pre-commit-hooks.yaml")));
+    assert!(
+        manifest.status.success(),
+        "{}{}",
+        text(&manifest.stdout),
+        text(&manifest.stderr)
+    );
     let hook_env = |command: &mut Command| {
         command
             .current_dir(dir)
