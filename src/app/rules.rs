@@ -74,7 +74,12 @@ pub fn load_rule_set(extra: &[PathBuf], color: ColorWhen) -> Result<Loaded, AppE
     for path in extra {
         files.extend(read(path, Provenance::Extra)?);
     }
-    let loaded = load::load(files);
+    let validation = if extra.is_empty() {
+        load::Validation::BuiltinOnly
+    } else {
+        load::Validation::Full
+    };
+    let loaded = load::load_with(files, validation);
     if loaded.has_errors() {
         report(&loaded, color)?;
         return Err(AppError::Usage(UsageError(format!(

@@ -132,8 +132,9 @@ pub struct Catalog {
     pub hf_licenses: BTreeMap<String, HfLicense>,
     /// Lower-cased exact ids and aliases → model index.
     exact: HashMap<String, usize>,
-    /// Most specific first.
-    patterns: Vec<Pattern>,
+    /// Most specific first; compiled on first use, as a run whose names all
+    /// resolve exactly never needs them (start-up time).
+    patterns: std::sync::OnceLock<Vec<Pattern>>,
 }
 
 /// How a name was found in the catalog.
@@ -213,18 +214,7 @@ impl Catalog {
 
     fn index(&mut self) {
         for (i, model) in self.models.iter().enumerate() {
-            if model.is_pattern() {
-                if let Ok(glob) = globset::GlobBuilder::new(&model.id.to_ascii_lowercase())
-                    .literal_separator(true)
-                    .build()
-                {
-                    self.patterns.push(Pattern {
-                        matcher: glob.compile_matcher(),
-                        specificity: Specificity::of(&model.id),
-                        model: i,
-                    });
-                }
-            } else {
+            if !model.is_pattern() {
                 self.exact.entry(model.id.to_ascii_lowercase()).or_insert(i);
             }
         }
@@ -233,12 +223,36 @@ impl Catalog {
                 self.exact.entry(alias.to_ascii_lowercase()).or_insert(i);
             }
         }
-        let models = &self.models;
-        self.patterns.sort_by(|a, b| {
-            b.specificity
-                .cmp(&a.specificity)
-                .then_with(|| models[a.model].id.cmp(&models[b.model].id))
-        });
+    }
+
+    /// The pattern entries, most specific first.
+    pub fn patterns(&self) -> &[Pattern] {
+        self.patterns.get_or_init(|| {
+            let mut patterns: Vec<Pattern> = self
+                .models
+                .iter()
+                .enumerate()
+                .filter(|(_, model)| model.is_pattern())
+                .filter_map(|(i, model)| {
+                    let glob = globset::GlobBuilder::new(&model.id.to_ascii_lowercase())
+                        .literal_separator(true)
+                        .build()
+                        .ok()?;
+                    Some(Pattern {
+                        matcher: glob.compile_matcher(),
+                        specificity: Specificity::of(&model.id),
+                        model: i,
+                    })
+                })
+                .collect();
+            let models = &self.models;
+            patterns.sort_by(|a, b| {
+                b.specificity
+                    .cmp(&a.specificity)
+                    .then_with(|| models[a.model].id.cmp(&models[b.model].id))
+            });
+            patterns
+        })
     }
 
     /// Entries whose id or an alias contains `text` (case-insensitive), in id order.
@@ -297,7 +311,7 @@ impl Catalog {
         }
         let canonical = normalise::canonical(text);
         for key in &keys {
-            if let Some(p) = self.patterns.iter().find(|p| p.matcher.is_match(key)) {
+            if let Some(p) = self.patterns().iter().find(|p| p.matcher.is_match(key)) {
                 // The reference names a concrete model: keep its spelling.
                 let id = if key.eq_ignore_ascii_case(&canonical) {
                     canonical.clone()

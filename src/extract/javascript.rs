@@ -52,7 +52,7 @@ pub fn extract(src: &str, out: &mut Vec<Found>) {
 
 fn tokenize(src: &str) -> Vec<Token> {
     let bytes = src.as_bytes();
-    let mut tokens: Vec<Token> = Vec::new();
+    let mut tokens: Vec<Token> = Vec::with_capacity(src.len() / 8);
     let mut depth = 0u32;
     let mut pos = 0;
     while pos < bytes.len() {
@@ -125,11 +125,23 @@ fn tokenize(src: &str) -> Vec<Token> {
                 pos += 1;
             }
             _ if b == b'_' || b == b'$' || b.is_ascii_alphabetic() || b >= 0x80 => {
+                // ASCII names byte by byte; a non-ASCII character sends the
+                // rest through the Unicode rules.
+                while bytes
+                    .get(pos)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'$')
+                {
+                    pos += 1;
+                }
+                if bytes.get(pos).is_some_and(|c| c.is_ascii()) {
+                    push(&mut tokens, Kind::Name, start..pos, depth);
+                    continue;
+                }
                 pos += src[pos..]
                     .char_indices()
                     .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '$'))
                     .map_or(src.len() - pos, |(i, _)| i)
-                    .max(1);
+                    .max(usize::from(pos == start));
                 while !src.is_char_boundary(pos) {
                     pos += 1;
                 }

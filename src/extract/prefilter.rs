@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 use crate::classify::Family;
 
@@ -38,8 +38,11 @@ const SHELL_TRIGGERS: &[&str] = &["model", "download", "ollama", "vllm", "-hf"];
 const JS_TRIGGERS: &[&str] = &["model", "pretrained", "pipeline"];
 
 fn matcher(words: &[&str]) -> AhoCorasick {
+    // A full DFA: a few hundred states for these words, and the fastest
+    // search when case-insensitivity rules out the SIMD prefilters.
     AhoCorasick::builder()
         .ascii_case_insensitive(true)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(words)
         .expect("static trigger words build an automaton")
 }

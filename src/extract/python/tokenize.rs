@@ -179,12 +179,24 @@ impl<'a> Tokenizer<'a> {
 
     fn name_or_prefixed_string(&mut self) {
         let start = self.pos;
+        // ASCII names (nearly all) byte by byte; a non-ASCII character sends
+        // the rest of the name through the Unicode rules.
         let mut end = start;
-        for (i, c) in self.src[start..].char_indices() {
-            if c == '_' || c.is_alphanumeric() || (!c.is_ascii() && !c.is_whitespace()) {
-                end = start + i + c.len_utf8();
-            } else {
-                break;
+        while self
+            .bytes
+            .get(end)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        {
+            end += 1;
+        }
+        if self.bytes.get(end).is_some_and(|b| !b.is_ascii()) {
+            let base = end;
+            for (i, c) in self.src[base..].char_indices() {
+                if c == '_' || c.is_alphanumeric() || (!c.is_ascii() && !c.is_whitespace()) {
+                    end = base + i + c.len_utf8();
+                } else {
+                    break;
+                }
             }
         }
         let end = end.max(start + 1);
@@ -214,24 +226,26 @@ impl<'a> Tokenizer<'a> {
             }
             _ => {}
         }
-        let rest = &self.src[start..];
-        let len = THREE_CHAR_OPS
-            .iter()
-            .chain(TWO_CHAR_OPS)
-            .find(|op| rest.starts_with(**op))
-            .map_or_else(
-                || rest.chars().next().map_or(1, char::len_utf8),
-                |op| op.len(),
-            );
+        let rest = &self.bytes[start..];
+        let len = if rest.len() >= 3 && THREE_CHAR_OPS.iter().any(|op| rest[..3] == *op.as_bytes())
+        {
+            3
+        } else if rest.len() >= 2 && TWO_CHAR_OPS.iter().any(|op| rest[..2] == *op.as_bytes()) {
+            2
+        } else {
+            self.src[start..].chars().next().map_or(1, char::len_utf8)
+        };
         self.pos = start + len;
         self.push(TokenKind::Op, start..start + len, None);
     }
 
     /// A string literal whose prefix starts at `start` and whose quote is at `quote_at`.
     fn string(&mut self, start: usize, quote_at: usize) {
-        let prefix = self.src[start..quote_at].to_ascii_lowercase();
-        let raw = prefix.contains('r');
-        let formatted = prefix.contains('f') || prefix.contains('t');
+        let prefix = &self.bytes[start..quote_at];
+        let raw = prefix.iter().any(|b| b.eq_ignore_ascii_case(&b'r'));
+        let formatted = prefix
+            .iter()
+            .any(|b| matches!(b.to_ascii_lowercase(), b'f' | b't'));
         let scanned = scan_string(self.bytes, quote_at, formatted, 0);
         self.pos = scanned.end;
         let info = StringInfo {
@@ -261,6 +275,21 @@ fn scan_string(bytes: &[u8], quote_at: usize, formatted: bool, nesting: u32) -> 
     let mut pos = content_start;
     let mut has_fields = false;
     while let Some(&b) = bytes.get(pos) {
+        // Inside a triple-quoted string (docstrings: most of the bytes of a
+        // Python file) only the quote, a backslash and an f-string's `{` matter.
+        if triple && b != quote && b != b'\\' && !(formatted && b == b'{') {
+            let third = if formatted { b'{' } else { quote };
+            match memchr::memchr3(quote, b'\\', third, &bytes[pos..]) {
+                Some(skip) => {
+                    pos += skip;
+                    continue;
+                }
+                None => {
+                    pos = bytes.len();
+                    break;
+                }
+            }
+        }
         match b {
             // Even in a raw string a backslash keeps the next quote inside the literal.
             b'\\' => pos += 1 + bytes.get(pos + 1).map_or(0, |_| 1),
@@ -315,14 +344,10 @@ fn skip_replacement_field(bytes: &[u8], mut pos: usize, triple: bool, nesting: u
             b'\n' | b'\r' if !triple && depth <= 1 => return pos,
             b'"' | b'\'' => {
                 let prefix_start = string_prefix_start(bytes, pos);
-                let prefix =
-                    String::from_utf8_lossy(&bytes[prefix_start..pos]).to_ascii_lowercase();
-                let inner = scan_string(
-                    bytes,
-                    pos,
-                    prefix.contains('f') || prefix.contains('t'),
-                    nesting + 1,
-                );
+                let formatted = bytes[prefix_start..pos]
+                    .iter()
+                    .any(|b| matches!(b.to_ascii_lowercase(), b'f' | b't'));
+                let inner = scan_string(bytes, pos, formatted, nesting + 1);
                 pos = inner.end.max(pos + 1);
             }
             _ => pos += 1,
