@@ -112,7 +112,11 @@ pub fn check(args: &CheckArgs) -> Result<CheckRun, AppError> {
         },
     );
     let mut files = files;
-    let (suppressions, file_ids) = read_scanned_files(&targets.root, &references, &mut files);
+    // Only the human format quotes source lines; the others need the
+    // suppression comments alone, so no file text is kept (memory).
+    let keep_sources = args.format == CheckFormat::Human;
+    let (suppressions, file_ids) =
+        read_scanned_files(&targets.root, &references, &mut files, keep_sources);
     let policy_display = match &policy.origin {
         PolicyOrigin::Builtin => "built-in default".to_string(),
         PolicyOrigin::File(path) => relative_to(path, &targets.root),
@@ -223,17 +227,18 @@ fn load_policy_and_rules(
 }
 
 /// Reads the files that have references (again) for their suppression
-/// comments and for diagnostics that quote them.
+/// comments and, with `keep_sources`, for diagnostics that quote them.
 fn read_scanned_files(
     root: &Path,
     references: &[ResolvedRef],
     files: &mut FileDb,
+    keep_sources: bool,
 ) -> (Suppressions, std::collections::BTreeMap<String, usize>) {
     let mut suppressions = Suppressions::default();
     let mut ids = std::collections::BTreeMap::new();
     for r in references {
         let path = &r.reference.path;
-        if ids.contains_key(path) {
+        if suppressions.by_path.contains_key(path) {
             continue;
         }
         let Ok(text) = std::fs::read_to_string(root.join(path)) else {
@@ -242,7 +247,9 @@ fn read_scanned_files(
         suppressions
             .by_path
             .insert(path.clone(), suppress::parse(&text));
-        ids.insert(path.clone(), files.add(path.clone(), text));
+        if keep_sources {
+            ids.insert(path.clone(), files.add(path.clone(), text));
+        }
     }
     (suppressions, ids)
 }
