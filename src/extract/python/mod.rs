@@ -100,6 +100,8 @@ struct Analysis<'a> {
     tokens: &'a [Token],
     imports: HashMap<String, String>,
     frames: Vec<Frame>,
+    /// Argument lists of closed frames, cleared and reused (most calls have some).
+    spare_args: Vec<Vec<Range<usize>>>,
     scopes: Vec<Scope>,
     scope_parent: Vec<Option<usize>>,
     /// A `def`/`class` line was seen; its body opens a scope.
@@ -117,6 +119,7 @@ impl<'a> Analysis<'a> {
             tokens,
             imports: HashMap::new(),
             frames: Vec::new(),
+            spare_args: Vec::new(),
             scopes: Vec::new(),
             scope_parent: vec![None],
             pending_scope: None,
@@ -132,7 +135,10 @@ impl<'a> Analysis<'a> {
     }
 
     fn is_op(&self, i: usize, op: &str) -> bool {
-        self.tokens.get(i).is_some_and(|t| t.is_op(self.src, op))
+        match op.as_bytes() {
+            [byte] => i < self.tokens.len() && self.op_byte(i) == Some(*byte),
+            _ => self.tokens.get(i).is_some_and(|t| t.is_op(self.src, op)),
+        }
     }
 
     fn is_name(&self, i: usize, name: &str) -> bool {
@@ -164,7 +170,9 @@ impl<'a> Analysis<'a> {
 
     fn start_line(&mut self, i: usize, indent: usize) {
         self.line_start = i;
-        self.frames.clear();
+        while let Some(frame) = self.frames.pop() {
+            self.recycle(frame.args);
+        }
         while self
             .scopes
             .last()
@@ -181,12 +189,20 @@ impl<'a> Analysis<'a> {
         }
     }
 
+    /// The byte of a one-character operator token (compared without memcmp:
+    /// this runs for every bracket and comma of every file).
+    fn op_byte(&self, i: usize) -> Option<u8> {
+        let token = &self.tokens[i];
+        (token.kind == TokenKind::Op && token.range.len() == 1)
+            .then(|| self.src.as_bytes()[token.range.start])
+    }
+
     fn op(&mut self, i: usize) {
         let depth = self.tokens[i].depth;
-        match self.text(i) {
-            "(" | "[" | "{" => self.open(i),
-            ")" | "]" | "}" => self.close(i),
-            "," => {
+        match self.op_byte(i) {
+            Some(b'(' | b'[' | b'{') => self.open(i),
+            Some(b')' | b']' | b'}') => self.close(i),
+            Some(b',') => {
                 if let Some(frame) = self.frames.last_mut() {
                     if frame.inner_depth == depth {
                         frame.args.push(frame.arg_start..i);
@@ -199,9 +215,9 @@ impl<'a> Analysis<'a> {
     }
 
     fn open(&mut self, i: usize) {
-        let (role, callee) = match self.text(i) {
-            "(" => self.paren_role(i),
-            "{" => (Role::Dict, i..i),
+        let (role, callee) = match self.op_byte(i) {
+            Some(b'(') => self.paren_role(i),
+            Some(b'{') => (Role::Dict, i..i),
             _ => (Role::Other, i..i),
         };
         self.frames.push(Frame {
@@ -209,8 +225,13 @@ impl<'a> Analysis<'a> {
             callee,
             inner_depth: self.tokens[i].depth + 1,
             arg_start: i + 1,
-            args: Vec::new(),
+            args: self.spare_args.pop().unwrap_or_default(),
         });
+    }
+
+    fn recycle(&mut self, mut args: Vec<Range<usize>>) {
+        args.clear();
+        self.spare_args.push(args);
     }
 
     /// What an opening parenthesis belongs to: a call (with its dotted name), a
@@ -256,7 +277,11 @@ impl<'a> Analysis<'a> {
         let Some(index) = self.frames.iter().rposition(|f| f.inner_depth == depth + 1) else {
             return;
         };
-        self.frames.truncate(index + 1);
+        while self.frames.len() > index + 1 {
+            if let Some(frame) = self.frames.pop() {
+                self.recycle(frame.args);
+            }
+        }
         let Some(mut frame) = self.frames.pop() else {
             return;
         };
@@ -269,6 +294,7 @@ impl<'a> Analysis<'a> {
             Role::Dict => self.dict(&frame),
             Role::Other => {}
         }
+        self.recycle(frame.args);
     }
 
     /// Token indices of `range` without comments.
@@ -310,8 +336,8 @@ impl<'a> Analysis<'a> {
         let names_a_model = |(kw, _): &(Option<&str>, Range<usize>)| {
             kw.is_some_and(|k| MODEL_KEYWORDS.contains(&k))
         };
-        if PUBLISHING_CALLS.contains(&last)
-            || !(rules::may_match(last) || args.iter().any(names_a_model))
+        if !(rules::may_match(last) || args.iter().any(names_a_model))
+            || PUBLISHING_CALLS.contains(&last)
         {
             return;
         }

@@ -157,7 +157,21 @@ pub fn callee_matches(qualified: &str, pattern: &str) -> bool {
 /// Whether some rule's callee ends with `last`: a cheap test before building
 /// the qualified name of a call.
 pub fn may_match(last: &str) -> bool {
-    CALL_RULES.iter().any(|r| callee_matches(r.callee, last))
+    // `last` is one name (no dot): it matches when it is the last segment of
+    // some rule's callee. A set, as this runs for every call of every file.
+    static LAST_SEGMENTS: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    if last.contains('.') {
+        return CALL_RULES.iter().any(|r| callee_matches(r.callee, last));
+    }
+    LAST_SEGMENTS
+        .get_or_init(|| {
+            CALL_RULES
+                .iter()
+                .map(|r| r.callee.rsplit('.').next().unwrap_or(r.callee))
+                .collect()
+        })
+        .contains(last)
 }
 
 /// The first rule whose callee matches.
@@ -170,6 +184,22 @@ pub fn rule_for(qualified: &str) -> Option<&'static CallRule> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn may_match_agrees_with_the_suffix_rule() {
+        let names = CALL_RULES.iter().flat_map(|r| r.callee.split('.')).chain([
+            "forward",
+            "load",
+            "create",
+            "model",
+            "pretrained",
+            "",
+        ]);
+        for name in names {
+            let slow = CALL_RULES.iter().any(|r| callee_matches(r.callee, name));
+            assert_eq!(may_match(name), slow, "{name}");
+        }
+    }
 
     #[test]
     fn callees_match_on_dot_boundaries() {

@@ -89,7 +89,12 @@ impl<'a> Tokenizer<'a> {
     fn run(mut self) -> Vec<Token> {
         while let Some(&b) = self.bytes.get(self.pos) {
             match b {
-                b' ' | b'\t' | b'\x0c' => self.pos += 1,
+                b' ' | b'\t' | b'\x0c' => {
+                    self.pos += 1;
+                    while matches!(self.bytes.get(self.pos), Some(b' ' | b'\t' | b'\x0c')) {
+                        self.pos += 1;
+                    }
+                }
                 b'\\' if self.newline_len(self.pos + 1) > 0 => {
                     self.pos += 1 + self.newline_len(self.pos + 1);
                 }
