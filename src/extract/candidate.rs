@@ -213,8 +213,29 @@ const MODEL_KEYS: &[&str] = &[
 /// Whether a config key names a model. Its strength: the generic `model` and
 /// `tokenizer` are weak, the specific ones strong.
 pub fn config_key_strength(key: &str) -> Option<Strength> {
-    let key = normalise_key(key);
-    if !MODEL_KEYS.contains(&key.as_str()) {
+    // ASCII keys (nearly all) are normalised on the stack: this runs for every
+    // keyword argument and config key of a scan. No model key is longer than
+    // 32 characters once normalised.
+    let mut buffer = [0u8; 32];
+    let mut len = 0;
+    for byte in key.bytes() {
+        if byte == b'-' || byte == b'_' {
+            continue;
+        }
+        if !byte.is_ascii() {
+            return strength_of_normalised(&normalise_key(key));
+        }
+        if len == buffer.len() {
+            return None;
+        }
+        buffer[len] = byte.to_ascii_lowercase();
+        len += 1;
+    }
+    strength_of_normalised(std::str::from_utf8(&buffer[..len]).ok()?)
+}
+
+fn strength_of_normalised(key: &str) -> Option<Strength> {
+    if !MODEL_KEYS.contains(&key) {
         return None;
     }
     Some(if key == "model" || key == "tokenizer" {
