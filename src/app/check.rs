@@ -56,7 +56,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, AppError> {
     let mut out = stdout.lock();
     match args.format {
         CheckFormat::Json => report::json::write_check(&mut out, &run)?,
-        CheckFormat::Short => report::short::write(&mut out, &run)?,
+        CheckFormat::Short => report::short::write(&mut out, &run, args.scan.verbose)?,
         CheckFormat::Github => report::github::write(&mut out, &run)?,
         CheckFormat::Sarif => report::sarif::write(&mut out, &run, args.include_info)?,
         CheckFormat::Human => report::human::write(&run, args.color, args.scan.verbose)?,
@@ -248,7 +248,11 @@ fn read_scanned_files(
             .by_path
             .insert(path.clone(), suppress::parse(&text));
         if keep_sources {
-            ids.insert(path.clone(), files.add(path.clone(), text));
+            let file = files.add(
+                crate::report::visible(path).into_owned(),
+                crate::report::display_safe_source(text),
+            );
+            ids.insert(path.clone(), file);
         }
     }
     (suppressions, ids)

@@ -320,7 +320,10 @@ impl Loader<'_> {
                 return;
             }
         };
-        let file = self.files.add(display_path(path), text.clone());
+        let file = self.files.add(
+            crate::report::visible(&display_path(path)).into_owned(),
+            crate::report::display_safe_source(text.clone()),
+        );
         let Some(raw) = self.parse(&text, file, pyproject) else {
             return;
         };

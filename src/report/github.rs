@@ -105,10 +105,20 @@ fn markdown_cell(text: &str) -> String {
 }
 
 /// Workflow-command data: `%`, CR and LF are escaped.
+/// Other control characters, which the runner would pass raw into the log
+/// (and to whatever terminal shows it), are shown escaped (`\u{1b}`).
 pub fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if c.is_control() => out.extend(c.escape_default()),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Workflow-command properties: also `:` and `,`.
@@ -123,6 +133,7 @@ mod tests {
     #[test]
     fn escaping() {
         assert_eq!(escape_data("50% done\r\nnext"), "50%25 done%0D%0Anext");
+        assert_eq!(escape_data("a\u{1b}[31m\u{7}"), "a\\u{1b}[31m\\u{7}");
         assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
         assert_eq!(markdown_cell("a|b<script>\n"), "a\\|b&lt;script&gt; ");
     }

@@ -50,7 +50,7 @@ pub fn diagnostic(f: &Finding, run: &CheckRun) -> Diagnostic<usize> {
         } else {
             Label::secondary(p.file, p.span.clone())
         };
-        labels.push(label.with_message(p.message.clone()));
+        labels.push(label.with_message(visible(&p.message).into_owned()));
     }
     let mut notes: Vec<String> = f.notes.iter().map(|n| visible(n).into_owned()).collect();
     if labels.is_empty() {
@@ -60,10 +60,14 @@ pub fn diagnostic(f: &Finding, run: &CheckRun) -> Diagnostic<usize> {
         );
     }
     if let Some(help) = &f.help {
-        notes.push(format!("help: {help}"));
+        notes.push(format!("help: {}", visible(help)));
     }
     if let Some(w) = &f.waived {
-        notes.push(format!("waived by {}: {}", w.by, w.reason));
+        notes.push(format!(
+            "waived by {}: {}",
+            visible(&w.by),
+            visible(&w.reason)
+        ));
     }
     base.with_code(f.code.info().id)
         .with_message(visible(&f.message).into_owned())

@@ -8,18 +8,28 @@ use crate::extract::{ExtractResult, Malformed};
 use crate::model::Found;
 
 pub fn extract(text: &str, out: &mut Vec<Found>) -> ExtractResult {
-    let table = match DeTable::parse(text) {
-        Ok(table) => table,
-        Err(e) => {
-            return Err(Malformed::at(
-                text,
-                e.span().map_or(0, |s| s.start),
-                e.message(),
-            ))
+    let error = match DeTable::parse(text) {
+        Ok(table) => {
+            walk(text, table.get_ref(), out);
+            return Ok(());
         }
+        Err(e) => e,
     };
+    let at = error.span().map_or(0, |s| s.start).min(text.len());
+    // The lines before the broken one are kept: a TOML document cut at a line
+    // start is usually still a document (spans stay offsets into `text`).
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    if line_start > 0 {
+        if let Ok(table) = DeTable::parse(&text[..line_start]) {
+            walk(text, table.get_ref(), out);
+        }
+    }
+    Err(Malformed::at(text, at, error.message()))
+}
+
+fn walk(text: &str, table: &DeTable<'_>, out: &mut Vec<Found>) {
     let mut work: Vec<(Vec<String>, &Spanned<DeValue<'_>>)> = Vec::new();
-    push_table(&[], table.get_ref(), &mut work);
+    push_table(&[], table, &mut work);
     while let Some((keys, value)) = work.pop() {
         match value.get_ref() {
             DeValue::String(s) => value_under(&keys, s, locate(text, value.span(), s), out),
@@ -30,7 +40,6 @@ pub fn extract(text: &str, out: &mut Vec<Found>) -> ExtractResult {
             _ => {}
         }
     }
-    Ok(())
 }
 
 /// Queues a table's entries (in reverse, so they pop in document order).
@@ -52,6 +61,16 @@ fn push_table<'t, 'i>(
 mod tests {
     use super::*;
     use crate::model::Strength;
+
+    #[test]
+    fn the_lines_before_a_syntax_error_are_still_read() {
+        let text = "model = \"google/flan-t5-large\"\n[unclosed\nmodel_name = \"org/after\"\n";
+        let mut out = Vec::new();
+        assert!(extract(text, &mut out).is_err());
+        let texts: Vec<&str> = out.iter().map(|f| f.text.as_str()).collect();
+        assert_eq!(texts, ["google/flan-t5-large"]);
+        assert_eq!(&text[out[0].span.clone()], "google/flan-t5-large");
+    }
 
     #[test]
     fn values_under_model_keys() {
