@@ -357,7 +357,10 @@ impl Loader<'_> {
             Ok(raw) => Some(raw),
             Err(e) => {
                 let span = e.span().unwrap_or(0..0);
-                let (message, label) = explain_toml_error(&e);
+                let (message, mut label) = explain_toml_error(&e);
+                if let Some(choices) = choices_for_key_at(text, span.start) {
+                    label = format!("expected one of: {choices}");
+                }
                 self.error(format!("invalid policy: {message}"), file, span, label);
                 None
             }
@@ -744,6 +747,33 @@ impl Loader<'_> {
 }
 
 /// A path as diagnostics show it: relative to the working directory when inside it.
+/// The fixed values of the key written on the line of `offset`, for a type
+/// error there (`use = 3`): the user sees what to write instead.
+fn choices_for_key_at(text: &str, offset: usize) -> Option<&'static str> {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("");
+    let key = line.split('=').next()?.trim().trim_matches('"');
+    if !line.contains('=') {
+        return None;
+    }
+    Some(match key {
+        "use" => "\"commercial\", \"non-commercial\", \"research\"",
+        "distribution" => "\"none\", \"internal\", \"saas\", \"distributed\"",
+        "unknown" | "dynamic" => "\"allow\", \"warn\", \"deny\"",
+        "deny_categories" => {
+            "a list of \"open-source\", \"open-weights\", \"non-commercial\", \"proprietary\""
+        }
+        "trains_on_model_outputs" | "open_weights_only" | "osi_approved_only" | "include_docs" => {
+            "true, false"
+        }
+        code if crate::codes::Code::parse(code).is_some() => {
+            "\"error\", \"warn\", \"info\", \"off\""
+        }
+        _ => return None,
+    })
+}
+
 fn display_path(path: &Path) -> String {
     let cwd = std::env::current_dir().and_then(|d| d.canonicalize());
     let canonical = path.canonicalize();
@@ -828,9 +858,18 @@ pub fn is_iso_date(text: &str) -> bool {
     {
         return false;
     }
+    let year: u32 = text[0..4].parse().unwrap_or(0);
     let month: u32 = text[5..7].parse().unwrap_or(0);
     let day: u32 = text[8..10].parse().unwrap_or(0);
-    (1..=12).contains(&month) && (1..=31).contains(&day)
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days_in_month).contains(&day)
 }
 
 #[cfg(test)]
