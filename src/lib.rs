@@ -9,6 +9,8 @@ pub mod cli;
 pub mod codes;
 pub mod evaluate;
 pub mod extract;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod model;
 pub mod policy;
 pub mod report;
