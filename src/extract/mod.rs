@@ -57,6 +57,9 @@ pub fn extract(
         return Ok(());
     }
     match family {
+        Family::Python if text.len() >= python::tokenize::MAX_TEXT_LEN => Err(Malformed(
+            "4 GiB or more: too large to tokenize".to_string(),
+        )),
         Family::Python => {
             python::extract(text, out);
             Ok(())

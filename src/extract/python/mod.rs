@@ -154,7 +154,7 @@ impl<'a> Analysis<'a> {
     fn run(&mut self) {
         for i in 0..self.tokens.len() {
             let token = &self.tokens[i];
-            if let Some(indent) = token.line_indent {
+            if let Some(indent) = token.line_indent() {
                 self.start_line(i, indent);
             }
             match token.kind {
@@ -193,8 +193,8 @@ impl<'a> Analysis<'a> {
     /// this runs for every bracket and comma of every file).
     fn op_byte(&self, i: usize) -> Option<u8> {
         let token = &self.tokens[i];
-        (token.kind == TokenKind::Op && token.range.len() == 1)
-            .then(|| self.src.as_bytes()[token.range.start])
+        let range = token.range();
+        (token.kind == TokenKind::Op && range.len() == 1).then(|| self.src.as_bytes()[range.start])
     }
 
     fn op(&mut self, i: usize) {
@@ -397,7 +397,7 @@ impl<'a> Analysis<'a> {
         let Some(info) = self.tokens[token].string.as_ref() else {
             return false;
         };
-        let head = self.src.get(info.content.clone()).unwrap_or("");
+        let head = self.src.get(info.content()).unwrap_or("");
         let head = head.split('{').next().unwrap_or("");
         ["/", "./", "../", "~", "."]
             .iter()
@@ -526,7 +526,7 @@ impl<'a> Analysis<'a> {
         if self.starts_with_local_path(first) {
             return;
         }
-        let span = self.tokens[first].range.start..self.tokens[last].range.end;
+        let span = self.tokens[first].range().start..self.tokens[last].range().end;
         self.found.push(Found {
             text: self.src[span.clone()].to_string(),
             span,
@@ -581,11 +581,11 @@ impl<'a> Analysis<'a> {
         };
         let text: String = infos
             .iter()
-            .map(|s| decode_string(self.src.get(s.content.clone()).unwrap_or(""), s.raw))
+            .map(|s| decode_string(self.src.get(s.content()).unwrap_or(""), s.raw))
             .collect();
         Value::Literal {
             text,
-            span: first.content.start..last.content.end,
+            span: first.content().start..last.content().end,
         }
     }
 
@@ -676,9 +676,9 @@ impl<'a> Analysis<'a> {
         };
         match self.text(first) {
             "import" | "from" => self.import(&self.code_tokens(line)),
-            "def" | "class" => self.pending_scope = self.tokens[first].line_indent,
+            "def" | "class" => self.pending_scope = self.tokens[first].line_indent(),
             "async" if self.is_name(first + 1, "def") => {
-                self.pending_scope = self.tokens[first].line_indent;
+                self.pending_scope = self.tokens[first].line_indent();
             }
             _ if self.may_bind_a_value(line.clone()) => self.assignment(&self.code_tokens(line)),
             _ => {}

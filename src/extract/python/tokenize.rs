@@ -21,28 +21,53 @@ pub enum TokenKind {
 /// Facts about a string literal token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StringInfo {
-    /// Between the quotes.
-    pub content: Range<usize>,
+    /// Between the quotes (byte offsets; `content()` gives the range).
+    content_start: u32,
+    content_end: u32,
     pub raw: bool,
     /// An f-string (or t-string) with at least one replacement field: built at run time.
     pub has_fields: bool,
     pub terminated: bool,
 }
 
+impl StringInfo {
+    /// Between the quotes.
+    pub fn content(&self) -> Range<usize> {
+        self.content_start as usize..self.content_end as usize
+    }
+}
+
+/// One token, 32 bytes: offsets are `u32` (the extractor refuses texts of
+/// 4 GiB or more), as a large file has millions of tokens in memory at once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
     pub kind: TokenKind,
-    pub range: Range<usize>,
     /// Bracket depth before this token.
     pub depth: u32,
-    /// For the first token of a logical line: its column in bytes (the indentation).
-    pub line_indent: Option<usize>,
+    start: u32,
+    end: u32,
+    /// For the first token of a logical line: its column in bytes; else `NOT_FIRST`.
+    indent: u32,
     pub string: Option<StringInfo>,
 }
 
+const NOT_FIRST: u32 = u32::MAX;
+
+/// Texts this long or longer cannot be tokenized (offsets are `u32`).
+pub const MAX_TEXT_LEN: usize = u32::MAX as usize;
+
 impl Token {
+    pub fn range(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// For the first token of a logical line: its column in bytes (the indentation).
+    pub fn line_indent(&self) -> Option<usize> {
+        (self.indent != NOT_FIRST).then_some(self.indent as usize)
+    }
+
     pub fn text<'a>(&self, src: &'a str) -> &'a str {
-        src.get(self.range.clone()).unwrap_or("")
+        src.get(self.range()).unwrap_or("")
     }
 
     pub fn is_op(&self, src: &str, op: &str) -> bool {
@@ -135,9 +160,10 @@ impl<'a> Tokenizer<'a> {
         if !self.at_line_start {
             self.tokens.push(Token {
                 kind: TokenKind::Newline,
-                range: at..at,
                 depth: 0,
-                line_indent: None,
+                start: at as u32,
+                end: at as u32,
+                indent: NOT_FIRST,
                 string: None,
             });
             self.at_line_start = true;
@@ -145,16 +171,20 @@ impl<'a> Tokenizer<'a> {
     }
 
     fn push(&mut self, kind: TokenKind, range: Range<usize>, string: Option<StringInfo>) {
-        let line_indent = (self.at_line_start && kind != TokenKind::Comment)
-            .then(|| range.start.saturating_sub(self.line_start_offset));
+        let indent = if self.at_line_start && kind != TokenKind::Comment {
+            range.start.saturating_sub(self.line_start_offset) as u32
+        } else {
+            NOT_FIRST
+        };
         if kind != TokenKind::Comment {
             self.at_line_start = false;
         }
         self.tokens.push(Token {
             kind,
-            range,
             depth: self.depth,
-            line_indent,
+            start: range.start as u32,
+            end: range.end as u32,
+            indent,
             string,
         });
     }
@@ -254,7 +284,8 @@ impl<'a> Tokenizer<'a> {
         let scanned = scan_string(self.bytes, quote_at, formatted, 0);
         self.pos = scanned.end;
         let info = StringInfo {
-            content: scanned.content,
+            content_start: scanned.content.start as u32,
+            content_end: scanned.content.end as u32,
             raw,
             has_fields: scanned.has_fields,
             terminated: scanned.terminated,
@@ -470,7 +501,7 @@ still doc""" + Rb'q'"#;
                 .iter()
                 .find(|t| t.text(src) == "y")
                 .unwrap()
-                .line_indent,
+                .line_indent(),
             Some(0)
         );
     }
@@ -491,7 +522,7 @@ still doc""" + Rb'q'"#;
                 .iter()
                 .find(|t| t.text(src) == "b")
                 .unwrap()
-                .line_indent,
+                .line_indent(),
             Some(0)
         );
     }
@@ -503,7 +534,7 @@ still doc""" + Rb'q'"#;
             .into_iter()
             .find(|t| t.text(src) == "return")
             .unwrap();
-        assert_eq!(ret.line_indent, Some(4));
+        assert_eq!(ret.line_indent(), Some(4));
     }
 
     #[test]
