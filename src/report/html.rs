@@ -13,7 +13,7 @@ use sha2::Digest;
 
 use crate::codes::Severity;
 use crate::evaluate::Finding;
-use crate::report::inventory::{Inventory, ModelGroup, Status, CATEGORIES};
+use crate::report::inventory::{location, Inventory, ModelGroup, Status, CATEGORIES};
 
 const STYLE: &str = include_str!("assets/report.css");
 const SCRIPT: &str = include_str!("assets/report.js");
@@ -400,14 +400,6 @@ fn waivers(h: &mut String, inv: &Inventory<'_>) -> std::fmt::Result {
         writeln!(h, "</ul>")?;
     }
     writeln!(h, "</section>")
-}
-
-fn location(f: &Finding) -> String {
-    if f.line == 0 {
-        f.path.clone()
-    } else {
-        format!("{}:{}:{}", f.path, f.line, f.column)
-    }
 }
 
 /// A link to a rule set URL: only http(s); anything else is shown as text.

@@ -11,6 +11,7 @@ use crate::catalog::{CommercialUse, License, OutputTraining};
 use crate::codes::Severity;
 use crate::evaluate::Finding;
 use crate::resolve::{LicenseSource, ResolvedRef};
+use crate::text::group_thousands;
 
 /// What the scan could say about a group of references.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -309,19 +310,6 @@ pub fn obligations(license: &License) -> Vec<Obligation> {
     out
 }
 
-/// `700000000` → `700,000,000`.
-pub fn group_thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 fn summarize(run: &CheckRun, models: &[ModelGroup<'_>]) -> Summary {
     let active = |s: Severity| {
         run.findings
@@ -436,19 +424,15 @@ pub fn generated_epoch() -> u64 {
         })
 }
 
-fn generated_date() -> String {
-    crate::evaluate::waivers::iso_datetime(generated_epoch())[..10].to_string()
+/// Where a finding points: `path:line:column`, or the path alone when it has no line.
+pub fn location(f: &Finding) -> String {
+    if f.line == 0 {
+        f.path.clone()
+    } else {
+        format!("{}:{}:{}", f.path, f.line, f.column)
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands() {
-        assert_eq!(group_thousands(0), "0");
-        assert_eq!(group_thousands(999), "999");
-        assert_eq!(group_thousands(1_000), "1,000");
-        assert_eq!(group_thousands(700_000_000), "700,000,000");
-    }
+fn generated_date() -> String {
+    crate::evaluate::waivers::iso_datetime(generated_epoch())[..10].to_string()
 }

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use crate::evaluate::Finding;
-use crate::report::inventory::{Inventory, ModelGroup, Status};
+use crate::report::inventory::{location, Inventory, ModelGroup, Status};
 
 pub fn write(out: &mut dyn Write, inv: &Inventory<'_>) -> std::io::Result<()> {
     out.write_all(render(inv).as_bytes())
@@ -262,14 +262,6 @@ fn model_section(md: &mut String, m: &ModelGroup<'_>) -> std::fmt::Result {
         }
     }
     Ok(())
-}
-
-fn location(f: &Finding) -> String {
-    if f.line == 0 {
-        f.path.clone()
-    } else {
-        format!("{}:{}:{}", f.path, f.line, f.column)
-    }
 }
 
 /// Inline text: the characters that start Markdown emphasis, code, links,
