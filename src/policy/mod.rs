@@ -751,7 +751,8 @@ impl Loader<'_> {
 /// error there (`use = 3`): the user sees what to write instead.
 fn choices_for_key_at(text: &str, offset: usize) -> Option<&'static str> {
     let offset = offset.min(text.len());
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    // By bytes: the error offset need not fall on a character boundary.
+    let line_start = memchr::memrchr(b'\n', &text.as_bytes()[..offset]).map_or(0, |i| i + 1);
     let line = text[line_start..].lines().next().unwrap_or("");
     let key = line.split('=').next()?.trim().trim_matches('"');
     if !line.contains('=') {

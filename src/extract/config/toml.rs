@@ -18,7 +18,8 @@ pub fn extract(text: &str, out: &mut Vec<Found>) -> ExtractResult {
     let at = error.span().map_or(0, |s| s.start).min(text.len());
     // The lines before the broken one are kept: a TOML document cut at a line
     // start is usually still a document (spans stay offsets into `text`).
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    // By bytes: the error offset need not fall on a character boundary.
+    let line_start = memchr::memrchr(b'\n', &text.as_bytes()[..at]).map_or(0, |i| i + 1);
     if line_start > 0 {
         if let Ok(table) = DeTable::parse(&text[..line_start]) {
             walk(text, table.get_ref(), out);
