@@ -21,6 +21,25 @@ pub enum Family {
     Markdown,
 }
 
+impl Family {
+    /// Every family, in declaration order (property tests and fuzzing feed each).
+    pub const ALL: [Family; 13] = [
+        Family::Python,
+        Family::JavaScript,
+        Family::Notebook,
+        Family::Yaml,
+        Family::Json,
+        Family::Toml,
+        Family::Dotenv,
+        Family::Ini,
+        Family::Shell,
+        Family::Dockerfile,
+        Family::Makefile,
+        Family::Modelfile,
+        Family::Markdown,
+    ];
+}
+
 /// The family of a file by its name; `None` for names that need a look at the
 /// first line (no extension) or that no extractor reads.
 pub fn by_name(path: &Path) -> Option<Family> {

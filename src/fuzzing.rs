@@ -9,21 +9,7 @@ use crate::classify::Family;
 use crate::extract::{extract as run_extractor, gguf, ExtractOptions};
 use crate::text::{decode, LineIndex};
 
-const FAMILIES: [Family; 13] = [
-    Family::Python,
-    Family::JavaScript,
-    Family::Notebook,
-    Family::Yaml,
-    Family::Json,
-    Family::Toml,
-    Family::Dotenv,
-    Family::Ini,
-    Family::Shell,
-    Family::Dockerfile,
-    Family::Makefile,
-    Family::Modelfile,
-    Family::Markdown,
-];
+const FAMILIES: [Family; 13] = Family::ALL;
 
 /// Every extractor, the GGUF header reader and the suppression parser: the
 /// first byte picks which; the rest is decoded as the walker decodes files.

@@ -187,6 +187,27 @@ fn every_rules_mistake_is_located_and_explained() {
             says: &["source"],
         },
         Case {
+            name: "wrong type",
+            file: "extra/models/x.toml",
+            text: "[[model]]\nid = \"org/x\"\nprovider = \"huggingface\"\nlicense = \"mit\"\nsource = \"https://example.org\"\naliases = \"x\"\n",
+            at: "extra/models/x.toml:6:11",
+            says: &["invalid type: string \"x\", expected a sequence"],
+        },
+        Case {
+            name: "bad glob",
+            file: "extra/models/x.toml",
+            text: "[[model]]\nid = \"org/[x\"\nprovider = \"huggingface\"\nlicense = \"mit\"\nsource = \"https://example.org\"\n",
+            at: "extra/models/x.toml:2:6",
+            says: &["invalid pattern `org/[x`", "unclosed character class"],
+        },
+        Case {
+            name: "bad date",
+            file: "extra/models/x.toml",
+            text: "[[model]]\nid = \"org/x\"\nprovider = \"huggingface\"\nlicense = \"mit\"\nsource = \"https://example.org\"\n[[model.history]]\nlicense = \"apache-2.0\"\nuntil = \"2024-02-30\"\nsource = \"https://example.org\"\n",
+            at: "extra/models/x.toml:8:9",
+            says: &["`2024-02-30` is not a date", "expected YYYY-MM-DD"],
+        },
+        Case {
             name: "wrong enum value",
             file: "extra/licenses/mit2.toml",
             text: Box::leak(

@@ -250,16 +250,7 @@ fn html_report_works_in_headless_chromium() {
     let rows = seen["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 9);
     assert_eq!(seen["shown"], "9 of 9 models shown");
-    assert_eq!(
-        rows[0],
-        serde_json::json!([
-            "chavinlo/alpaca-native",
-            "cc-by-nc-4.0",
-            "non-commercial",
-            "2",
-            "error"
-        ])
-    );
+    assert_eq!(rows[0], alpaca_row());
     // Filtering by category, then by status as well.
     let names = |key: &str| -> Vec<String> {
         seen[key]
@@ -313,6 +304,18 @@ fn html_report_works_in_headless_chromium() {
     );
     let png = std::fs::read(&screenshot).expect("a screenshot");
     assert!(png.starts_with(b"\x89PNG"));
+}
+
+/// The first row of the models table (alpaca-native: two uses, an error), as
+/// the browser and the rendered Markdown both show it.
+fn alpaca_row() -> serde_json::Value {
+    serde_json::json!([
+        "chavinlo/alpaca-native",
+        "cc-by-nc-4.0",
+        "non-commercial",
+        "2",
+        "error"
+    ])
 }
 
 fn render_markdown(file: &Path) -> serde_json::Value {
@@ -378,16 +381,7 @@ fn markdown_report_renders_cleanly_with_githubs_cmark_gfm() {
             "os.environ[\"CHAT_MODEL\"]",
         ]
     );
-    assert_eq!(
-        rows[0],
-        serde_json::json!([
-            "chavinlo/alpaca-native",
-            "cc-by-nc-4.0",
-            "non-commercial",
-            "2",
-            "error"
-        ])
-    );
+    assert_eq!(rows[0], alpaca_row());
     let violations = table(&["Severity", "Code", "Location", "Model", "Message"]);
     let hostile = violations["rows"]
         .as_array()
@@ -411,14 +405,19 @@ fn markdown_report_renders_cleanly_with_githubs_cmark_gfm() {
     assert_eq!(render_markdown(&control)["raw_html_omitted"], 1);
 }
 
-fn git(dir: &Path, args: &[&str]) -> Output {
-    run(Command::new("git")
-        .current_dir(dir)
-        .args(args)
+/// A committer identity, so commits work on a machine without git config.
+fn with_git_identity(command: &mut Command) -> &mut Command {
+    command
         .env("GIT_AUTHOR_NAME", "modelgate test")
         .env("GIT_AUTHOR_EMAIL", "test@modelgate.invalid")
         .env("GIT_COMMITTER_NAME", "modelgate test")
-        .env("GIT_COMMITTER_EMAIL", "test@modelgate.invalid"))
+        .env("GIT_COMMITTER_EMAIL", "test@modelgate.invalid")
+}
+
+fn git(dir: &Path, args: &[&str]) -> Output {
+    run(with_git_identity(
+        Command::new("git").current_dir(dir).args(args),
+    ))
 }
 
 #[test]
@@ -470,11 +469,8 @@ fn pre_commit_hook_fails_on_a_violation_and_passes_after_the_fix() {
             .env("PRE_COMMIT_HOME", dir.join(".pre-commit-home"))
             // cargo install shares the build directory between runs.
             .env("CARGO_TARGET_DIR", here().join("target/pre-commit"))
-            .env("NO_COLOR", "1")
-            .env("GIT_AUTHOR_NAME", "modelgate test")
-            .env("GIT_AUTHOR_EMAIL", "test@modelgate.invalid")
-            .env("GIT_COMMITTER_NAME", "modelgate test")
-            .env("GIT_COMMITTER_EMAIL", "test@modelgate.invalid");
+            .env("NO_COLOR", "1");
+        with_git_identity(command);
     };
     let mut install = Command::new(&pre_commit);
     install.arg("install");

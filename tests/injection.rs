@@ -35,6 +35,12 @@ fn repo() -> tempfile::TempDir {
         "m = AutoModel.from_pretrained(\"chavinlo/alpaca-native\")  # \u{1b}[2J\u{1b}]8;;http:x\u{7}\rX\n",
     )
     .unwrap();
+    // Escape sequences and quotes in a model id (which is then no model id).
+    std::fs::write(
+        root.join("src/model_id.py"),
+        "m = AutoModel.from_pretrained(\"org/x\u{1b}]8;;http:y\u{7}\\\"<script>\")\n",
+    )
+    .unwrap();
     // A skipped file with the hostile name (binary), for -v.
     std::fs::write(root.join(format!("{EVIL}.json")), b"{\"model\": \"x\"}\0").unwrap();
     dir

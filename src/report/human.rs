@@ -84,14 +84,7 @@ fn summary(err: &mut dyn std::io::Write, run: &CheckRun, verbose: bool) -> std::
     };
     let waived = run.findings.iter().filter(|f| f.waived.is_some()).count();
     if verbose {
-        for s in &run.scan.skipped {
-            writeln!(
-                err,
-                "skipped {}: {}",
-                visible(&s.path),
-                visible(&s.reason.to_string())
-            )?;
-        }
+        crate::report::write_skipped(err, &run.scan.skipped)?;
     }
     writeln!(
         err,

@@ -15,6 +15,22 @@ pub mod short;
 pub mod show;
 pub mod table;
 
+/// `skipped PATH: REASON`, one a line (`-v` of every human format).
+pub fn write_skipped(
+    err: &mut dyn std::io::Write,
+    skipped: &[crate::model::Skipped],
+) -> std::io::Result<()> {
+    for s in skipped {
+        writeln!(
+            err,
+            "skipped {}: {}",
+            visible(&s.path),
+            visible(&s.reason.to_string())
+        )?;
+    }
+    Ok(())
+}
+
 /// Makes control characters from scanned files visible (`\u{1b}`), so that a
 /// model id can never move the cursor, set a hyperlink or ring a terminal's bell.
 pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {

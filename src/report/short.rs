@@ -14,9 +14,7 @@ pub fn note(message: &str) -> std::io::Result<()> {
 /// With `verbose`, the skipped files follow on stderr, one a line.
 pub fn write(out: &mut dyn Write, run: &CheckRun, verbose: bool) -> std::io::Result<()> {
     if verbose {
-        for s in &run.scan.skipped {
-            note(&format!("skipped {}: {}", s.path, s.reason))?;
-        }
+        crate::report::write_skipped(&mut std::io::stderr().lock(), &run.scan.skipped)?;
     }
     for f in run.findings.iter().filter(|f| f.waived.is_none()) {
         writeln!(

@@ -60,14 +60,7 @@ pub fn write_summary(
     verbose: bool,
 ) -> std::io::Result<()> {
     if verbose {
-        for s in &scan.skipped {
-            writeln!(
-                err,
-                "skipped {}: {}",
-                visible(&s.path),
-                visible(&s.reason.to_string())
-            )?;
-        }
+        crate::report::write_skipped(err, &scan.skipped)?;
     }
     let hint = if !verbose && !scan.skipped.is_empty() {
         " (-v lists them)"
