@@ -86,10 +86,6 @@ impl ModelGroup<'_> {
     pub fn status_label(&self) -> &'static str {
         self.worst().map_or("ok", Severity::as_str)
     }
-
-    pub fn waived(&self) -> impl Iterator<Item = &&Finding> {
-        self.findings.iter().filter(|f| f.waived.is_some())
-    }
 }
 
 #[derive(Debug, Default)]
