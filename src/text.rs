@@ -51,16 +51,37 @@ pub fn decode(bytes: &[u8]) -> Result<SourceText<'_>, DecodeError> {
 /// Line starts of a text, for offset → (line, column) conversion.
 ///
 /// Lines end at `\n` (a `\r` before it belongs to the line end, never to a column).
+///
+/// Columns are counted from the last position asked for when it lies earlier on
+/// the same line, so locating every reference of one long line (a minified
+/// JSON file) costs one pass over the line, not one pass per reference.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
+    /// The last (byte offset, 0-based char column) computed.
+    last: std::cell::Cell<(usize, usize)>,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { line_starts }
+        LineIndex {
+            line_starts,
+            last: std::cell::Cell::new((0, 0)),
+        }
+    }
+
+    /// Where to start counting characters towards `offset` on the line that
+    /// starts at `start`: the last position when it is on that line, before
+    /// `offset` and on a character boundary; else the line start.
+    fn count_from(&self, text: &str, start: usize, offset: usize) -> (usize, usize) {
+        let (last_offset, last_column) = self.last.get();
+        if (start..=offset).contains(&last_offset) && text.is_char_boundary(last_offset) {
+            (last_offset, last_column)
+        } else {
+            (start, 0)
+        }
     }
 
     /// 0-based line holding `offset`.
@@ -79,12 +100,18 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.line_of(offset);
         let start = self.line_starts[line];
-        let column = text
-            .get(start..)
-            .unwrap_or("")
-            .char_indices()
-            .take_while(|(i, _)| start + i < offset)
-            .count();
+        let (from, from_column) = self.count_from(text, start, offset);
+        let column = from_column
+            + text
+                .get(from..)
+                .unwrap_or("")
+                .char_indices()
+                .take_while(|(i, _)| from + i < offset)
+                .count();
+        // Remember a boundary only: an offset inside a character counts as it.
+        if text.is_char_boundary(offset) {
+            self.last.set((offset, column));
+        }
         (OneIndexed(line as u32 + 1), OneIndexed(column as u32 + 1))
     }
 
@@ -93,10 +120,24 @@ impl LineIndex {
         let Some(start) = line.checked_sub(1).and_then(|l| self.line_start(l)) else {
             return text.len();
         };
-        let rest = &text[start..];
-        rest.char_indices()
-            .nth(column_chars)
-            .map_or(text.len(), |(i, _)| start + i)
+        let (last_offset, last_column) = self.last.get();
+        let (from, skip) = if (start..=text.len()).contains(&last_offset)
+            && self.line_of(last_offset) + 1 == line
+            && last_column <= column_chars
+            && text.is_char_boundary(last_offset)
+        {
+            (last_offset, column_chars - last_column)
+        } else {
+            (start, column_chars)
+        };
+        let offset = text[from..]
+            .char_indices()
+            .nth(skip)
+            .map_or(text.len(), |(i, _)| from + i);
+        if offset < text.len() {
+            self.last.set((offset, column_chars));
+        }
+        offset
     }
 }
 
@@ -151,6 +192,43 @@ mod tests {
         let offset = text.find("gpt").unwrap();
         assert_eq!(index.position(text, offset), (OneIndexed(2), OneIndexed(8)));
         assert_eq!(index.offset_of(text, 2, 7), offset);
+    }
+
+    #[test]
+    fn positions_in_any_order_agree_with_a_count_from_the_line_start() {
+        let text = "ab\u{e9}c\u{1f600}d\nx\u{e9}y\n\u{2028}z";
+        let index = LineIndex::new(text);
+        let offsets: Vec<usize> = (0..=text.len()).collect();
+        let expected = |offset: usize| {
+            let before = &text.as_bytes()[..offset.min(text.len())];
+            let start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            let column = text[start..]
+                .char_indices()
+                .take_while(|(i, _)| start + i < offset)
+                .count();
+            (OneIndexed(line as u32), OneIndexed(column as u32 + 1))
+        };
+        for &offset in offsets
+            .iter()
+            .chain(offsets.iter().rev())
+            .chain([3, 1, 9, 2].iter())
+        {
+            assert_eq!(index.position(text, offset), expected(offset), "{offset}");
+        }
+        for (offset, c) in text.char_indices().chain(text.char_indices().rev()) {
+            if c == '\n' {
+                continue;
+            }
+            let (line, column) = expected(offset);
+            assert_eq!(
+                index.offset_of(text, line.0 as usize, column.0 as usize - 1),
+                offset
+            );
+        }
     }
 
     #[test]

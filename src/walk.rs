@@ -386,26 +386,7 @@ impl Worker {
 
     /// Reads a regular file into the reused buffer, within the size limit.
     fn read(&mut self, path: &Path) -> Result<(), SkipReason> {
-        let mut file = open_regular(path)?;
-        let meta = file
-            .metadata()
-            .map_err(|e| SkipReason::Unreadable(e.to_string()))?;
-        if !meta.is_file() {
-            return Err(SkipReason::NotRegularFile(special_file_kind(path)));
-        }
-        let limit = self.context.options.max_file_size;
-        if meta.len() > limit {
-            return Err(SkipReason::TooLarge(meta.len()));
-        }
-        self.buffer.clear();
-        // The file may grow between stat and read: never read past the limit.
-        (&mut file)
-            .take(limit + 1)
-            .read_to_end(&mut self.buffer)
-            .map_err(|e| SkipReason::Unreadable(e.to_string()))?;
-        if self.buffer.len() as u64 > limit {
-            return Err(SkipReason::TooLarge(self.buffer.len() as u64));
-        }
+        read_bounded(path, self.context.options.max_file_size, &mut self.buffer)?;
         // UTF-16 text has NUL bytes too; name the real reason.
         if let Err(e @ text::DecodeError::Utf16Bom) =
             text::decode(&self.buffer[..self.buffer.len().min(2)])
@@ -477,6 +458,38 @@ fn locate(found: &Found, path: &str, text: &str, bom_len: usize, index: &LineInd
         dynamic: found.dynamic,
         strength: found.strength,
     }
+}
+
+/// Reads a regular file into `buffer` when it holds at most `limit` bytes.
+fn read_bounded(path: &Path, limit: u64, buffer: &mut Vec<u8>) -> Result<(), SkipReason> {
+    let file = open_regular(path)?;
+    let meta = file
+        .metadata()
+        .map_err(|e| SkipReason::Unreadable(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(SkipReason::NotRegularFile(special_file_kind(path)));
+    }
+    if meta.len() > limit {
+        return Err(SkipReason::TooLarge(meta.len()));
+    }
+    buffer.clear();
+    // The file may grow between stat and read: never read past the limit.
+    file.take(limit.saturating_add(1))
+        .read_to_end(buffer)
+        .map_err(|e| SkipReason::Unreadable(e.to_string()))?;
+    if buffer.len() as u64 > limit {
+        return Err(SkipReason::TooLarge(buffer.len() as u64));
+    }
+    Ok(())
+}
+
+/// A scanned file's text read again (for suppression comments and quoted
+/// lines), within the same size limit as the scan; `None` if it is no longer
+/// a regular UTF-8 file of at most `limit` bytes.
+pub fn read_text(path: &Path, limit: u64) -> Option<String> {
+    let mut buffer = Vec::new();
+    read_bounded(path, limit, &mut buffer).ok()?;
+    String::from_utf8(buffer).ok()
 }
 
 /// Opens without blocking: a file swapped for a FIFO after the walk saw it must

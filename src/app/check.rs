@@ -11,7 +11,9 @@ use crate::cli::{CheckArgs, CheckFormat};
 use crate::codes::Severity;
 use crate::evaluate::waivers::{self, Suppressions, WaiverInput};
 use crate::evaluate::{self, suppress, Context, Finding};
+use crate::model::RefKind;
 use crate::policy::{self, Policy, PolicyOrigin};
+use crate::report::excerpt::Excerpt;
 use crate::report::{self, diagnostics};
 use crate::resolve::{self, ResolvedRef};
 use crate::walk::{self, Targets};
@@ -27,10 +29,11 @@ pub struct CheckRun {
     pub references: Vec<ResolvedRef>,
     pub findings: Vec<Finding>,
     pub scan: crate::model::Scan,
-    /// Policy files and scanned files with findings, for labels.
+    /// Policy and rules files, for labels.
     pub files: FileDb,
-    /// Scanned path → file id in `files`.
-    pub file_ids: std::collections::BTreeMap<String, usize>,
+    /// Reference index → the excerpt of its file that diagnostics quote
+    /// (human format only).
+    pub excerpts: std::collections::BTreeMap<usize, Excerpt>,
 }
 
 pub fn run(args: &CheckArgs) -> Result<Outcome, AppError> {
@@ -111,12 +114,16 @@ pub fn check(args: &CheckArgs) -> Result<CheckRun, AppError> {
             catalog: &rules.catalog,
         },
     );
-    let mut files = files;
     // Only the human format quotes source lines; the others need the
     // suppression comments alone, so no file text is kept (memory).
-    let keep_sources = args.format == CheckFormat::Human;
-    let (suppressions, file_ids) =
-        read_scanned_files(&targets.root, &references, &mut files, keep_sources);
+    let keep_excerpts = args.format == CheckFormat::Human;
+    let (suppressions, excerpts) = read_scanned_files(
+        &targets.root,
+        &references,
+        &scan.artifacts,
+        options.max_file_size,
+        keep_excerpts,
+    );
     let policy_display = match &policy.origin {
         PolicyOrigin::Builtin => "built-in default".to_string(),
         PolicyOrigin::File(path) => relative_to(path, &targets.root),
@@ -145,7 +152,7 @@ pub fn check(args: &CheckArgs) -> Result<CheckRun, AppError> {
         findings,
         scan,
         files,
-        file_ids,
+        excerpts,
     })
 }
 
@@ -226,36 +233,79 @@ fn load_policy_and_rules(
     Ok((rules, loaded.policy, files))
 }
 
-/// Reads the files that have references (again) for their suppression
-/// comments and, with `keep_sources`, for diagnostics that quote them.
+/// Reads the files that have references (again, within the scan's size
+/// limit) for their suppression comments and, with `keep_excerpts`, cuts the
+/// excerpts that diagnostics quote. Weight files are never read again: their
+/// excerpt is the header facts the scan recorded.
 fn read_scanned_files(
     root: &Path,
     references: &[ResolvedRef],
-    files: &mut FileDb,
-    keep_sources: bool,
-) -> (Suppressions, std::collections::BTreeMap<String, usize>) {
+    artifacts: &std::collections::BTreeMap<String, crate::model::ArtifactInfo>,
+    max_file_size: u64,
+    keep_excerpts: bool,
+) -> (Suppressions, std::collections::BTreeMap<usize, Excerpt>) {
     let mut suppressions = Suppressions::default();
-    let mut ids = std::collections::BTreeMap::new();
-    for r in references {
-        let path = &r.reference.path;
-        if suppressions.by_path.contains_key(path) {
+    let mut excerpts = std::collections::BTreeMap::new();
+    let mut by_path: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for (i, r) in references.iter().enumerate() {
+        by_path
+            .entry(r.reference.path.as_str())
+            .or_default()
+            .push(i);
+    }
+    for (path, indices) in by_path {
+        if references[indices[0]].reference.kind == RefKind::Artifact {
+            if keep_excerpts {
+                let facts = artifacts.get(path).map(artifact_facts).unwrap_or_default();
+                for &i in &indices {
+                    let line = references[i].reference.line.0 as usize;
+                    excerpts.insert(i, Excerpt::of_artifact(path, &facts, line));
+                }
+            }
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(root.join(path)) else {
+        let Some(text) = walk::read_text(&root.join(path), max_file_size) else {
             continue;
         };
         suppressions
             .by_path
-            .insert(path.clone(), suppress::parse(&text));
-        if keep_sources {
-            let file = files.add(
-                crate::report::visible(path).into_owned(),
-                crate::report::display_safe_source(text),
-            );
-            ids.insert(path.clone(), file);
+            .insert(path.to_string(), suppress::parse(&text));
+        if keep_excerpts {
+            let index = crate::text::LineIndex::new(&text);
+            let line_starts: Vec<usize> = (0..).map_while(|l| index.line_start(l)).collect();
+            for i in indices {
+                let r = &references[i].reference;
+                let excerpt = Excerpt::of_source(
+                    path,
+                    &text,
+                    r.span.clone(),
+                    r.line.0 as usize,
+                    r.column.0 as usize,
+                    &line_starts,
+                );
+                excerpts.insert(i, excerpt);
+            }
         }
     }
-    (suppressions, ids)
+    (suppressions, excerpts)
+}
+
+/// What a weight file's header (or its sibling `config.json`) said, in one line.
+fn artifact_facts(info: &crate::model::ArtifactInfo) -> String {
+    let mut facts = Vec::new();
+    if let Some(name) = &info.name {
+        facts.push(format!("name {name}"));
+    }
+    if let Some(license) = &info.license {
+        facts.push(format!("license {license}"));
+    }
+    if !info.base_models.is_empty() {
+        facts.push(format!("base model {}", info.base_models.join(", ")));
+    }
+    match (info.source, facts.is_empty()) {
+        ("", _) | (_, true) => "weight file: header names no model or licence".to_string(),
+        (source, false) => format!("{source}: {}", facts.join("; ")),
+    }
 }
 
 fn relative_to(path: &Path, root: &Path) -> String {

@@ -105,29 +105,26 @@ pub fn strip_quant_suffixes(name: &str) -> Option<String> {
 /// `gpt-4o-2024-08-06` → `gpt-4o`, `claude-3-5-sonnet-20241022` → `claude-3-5-sonnet`,
 /// `gpt-4-0613` → `gpt-4`: API snapshots resolve to their family's entry.
 pub fn strip_date_snapshot(name: &str) -> Option<String> {
-    let digits_at =
-        |s: &str, n: usize| s.len() >= n && s[s.len() - n..].bytes().all(|b| b.is_ascii_digit());
-    // -YYYY-MM-DD
-    if name.len() > 11 && digits_at(name, 2) {
-        let bytes = name.as_bytes();
-        let n = name.len();
-        // `-2024-08-06`: dashes at n-11, n-6 and n-3.
-        let iso = bytes[n - 11] == b'-'
-            && bytes[n - 6] == b'-'
-            && bytes[n - 3] == b'-'
-            && bytes[n - 10..n - 6].iter().all(u8::is_ascii_digit)
-            && bytes[n - 5..n - 3].iter().all(u8::is_ascii_digit);
-        if iso {
-            return Some(name[..n - 11].to_string());
-        }
+    // Compared as bytes: the name may end in any characters, and every cut
+    // below is just before an ASCII `-`, so it is a character boundary.
+    let bytes = name.as_bytes();
+    let n = bytes.len();
+    let digits = |range: std::ops::Range<usize>| bytes[range].iter().all(u8::is_ascii_digit);
+    // -YYYY-MM-DD: dashes at n-11, n-6 and n-3.
+    if n > 11
+        && bytes[n - 11] == b'-'
+        && bytes[n - 6] == b'-'
+        && bytes[n - 3] == b'-'
+        && digits(n - 10..n - 6)
+        && digits(n - 5..n - 3)
+        && digits(n - 2..n)
+    {
+        return Some(name[..n - 11].to_string());
     }
     // -YYYYMMDD or -MMDD (OpenAI's legacy 4-digit snapshots)
     for width in [8, 4] {
-        if name.len() > width + 1
-            && digits_at(name, width)
-            && name.as_bytes()[name.len() - width - 1] == b'-'
-        {
-            return Some(name[..name.len() - width - 1].to_string());
+        if n > width + 1 && digits(n - width..n) && bytes[n - width - 1] == b'-' {
+            return Some(name[..n - width - 1].to_string());
         }
     }
     None
@@ -181,6 +178,26 @@ mod tests {
         );
         assert_eq!(lookup_keys("llama2:7b-chat"), ["llama2:7b-chat", "llama2"]);
         assert_eq!(lookup_keys("gpt-4o"), ["gpt-4o"]);
+    }
+
+    #[test]
+    fn names_ending_in_multibyte_characters_have_no_snapshot() {
+        for name in [
+            "org/模型-7b",
+            "shibing624/text2vec-base-中文",
+            "助手-v1",
+            "gpt-4o-微调",
+            "evil/\u{202e}gnp.exe",
+            "é-2024-08-0é",
+            "x-1234é",
+        ] {
+            assert_eq!(strip_date_snapshot(name), None, "{name}");
+            assert_eq!(lookup_keys(name)[0], normalise(name));
+        }
+        assert_eq!(
+            strip_date_snapshot("模型-2024-08-06").as_deref(),
+            Some("模型")
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::report::inventory::{generated_epoch, Inventory, ModelGroup, Status};
 use crate::resolve::LicenseSource;
 
 pub fn write(out: &mut dyn Write, inv: &Inventory<'_>) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &bom(inv))?;
+    crate::report::write_json(&mut *out, &bom(inv))?;
     writeln!(out)
 }
 

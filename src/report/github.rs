@@ -98,7 +98,7 @@ fn markdown_cell(text: &str) -> String {
             '|' => "\\|".to_string(),
             '<' => "&lt;".to_string(),
             '>' => "&gt;".to_string(),
-            c if c.is_control() => " ".to_string(),
+            c if crate::report::is_hidden(c) => " ".to_string(),
             c => c.to_string(),
         })
         .collect()
@@ -114,7 +114,7 @@ pub fn escape_data(text: &str) -> String {
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
-            c if c.is_control() => out.extend(c.escape_default()),
+            c if crate::report::is_hidden(c) => out.extend(c.escape_default()),
             c => out.push(c),
         }
     }

@@ -8,6 +8,7 @@ use crate::app::check::CheckRun;
 use crate::codes::Severity;
 use crate::evaluate::Finding;
 use crate::report::diagnostics::{self, ColorWhen};
+use crate::report::excerpt::{ReportFiles, EXCERPT_IDS};
 use crate::report::visible;
 
 pub fn write(run: &CheckRun, color: ColorWhen, verbose: bool) -> std::io::Result<()> {
@@ -17,7 +18,11 @@ pub fn write(run: &CheckRun, color: ColorWhen, verbose: bool) -> std::io::Result
         .filter(|f| verbose || f.waived.is_none())
         .map(|f| diagnostic(f, run))
         .collect();
-    diagnostics::emit_to_stderr(&run.files, &shown, color)?;
+    let files = ReportFiles {
+        files: &run.files,
+        excerpts: &run.excerpts,
+    };
+    diagnostics::emit_to_stderr(&files, &shown, color)?;
     let mut err = std::io::stderr().lock();
     summary(&mut err, run, verbose)
 }
@@ -31,15 +36,16 @@ pub fn diagnostic(f: &Finding, run: &CheckRun) -> Diagnostic<usize> {
         (false, Severity::Info) => Diagnostic::note(),
     };
     let mut labels = Vec::new();
-    if let Some(r) = f.reference.map(|i| &run.references[i].reference) {
-        if let Some(&file) = run.file_ids.get(&r.path) {
+    if let Some(index) = f.reference {
+        let r = &run.references[index].reference;
+        if let Some(excerpt) = run.excerpts.get(&index) {
             let what = if r.dynamic {
                 "built at run time"
             } else {
                 r.kind.as_str()
             };
             labels.push(
-                Label::primary(file, r.span.clone())
+                Label::primary(EXCERPT_IDS + index, excerpt.span.clone())
                     .with_message(format!("{} ({what})", visible(&r.context))),
             );
         }

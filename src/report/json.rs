@@ -264,7 +264,7 @@ pub fn write_report(out: &mut dyn Write, inv: &Inventory<'_>) -> std::io::Result
 }
 
 fn emit(out: &mut dyn Write, report: &Report<'_>) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, report)?;
+    crate::report::write_json(&mut *out, report)?;
     writeln!(out)
 }
 

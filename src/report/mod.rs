@@ -2,6 +2,7 @@
 
 pub mod cyclonedx;
 pub mod diagnostics;
+pub mod excerpt;
 pub mod fingerprint;
 pub mod github;
 pub mod html;
@@ -31,15 +32,38 @@ pub fn write_skipped(
     Ok(())
 }
 
-/// Makes control characters from scanned files visible (`\u{1b}`), so that a
-/// model id can never move the cursor, set a hyperlink or ring a terminal's bell.
+/// Whether a character from a scanned file must never reach a reader raw:
+/// control characters (they move the cursor, set hyperlinks, ring bells),
+/// bidirectional overrides and isolates (they reorder what a reviewer sees,
+/// the "trojan source" trick), zero-width and other invisible format
+/// characters, and the line and paragraph separators.
+pub fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{ad}'
+                | '\u{61c}'
+                | '\u{180e}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206f}'
+                | '\u{feff}'
+                | '\u{fff9}'..='\u{fffb}'
+                | '\u{e0000}'..='\u{e007f}'
+        )
+}
+
+/// Makes hidden characters from scanned files visible (`\u{1b}`, `\u{202e}`),
+/// so that a model id can never drive a terminal or read differently from
+/// what the file holds.
 pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(is_hidden) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if c.is_control() {
+        if is_hidden(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);
@@ -48,25 +72,105 @@ pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Source text for diagnostics that quote it: every control character but
-/// tab, LF and the CR of a CRLF becomes `?` (C1 controls `??`), so byte
-/// offsets and spans stay valid and a quoted line cannot drive the terminal.
+/// Source text for diagnostics that quote it: every hidden character but
+/// tab, LF and the CR of a CRLF is replaced by as many bytes of `?` (a
+/// three-byte one, such as a bidi override, by one `\u{fffd}`), so byte
+/// offsets and spans stay valid and a quoted line can neither drive the
+/// terminal nor reorder what the reader sees.
 pub fn display_safe_source(text: String) -> String {
     let unsafe_char = |(i, c): (usize, char)| {
-        c.is_control() && c != '\t' && c != '\n' && !(c == '\r' && text[i + 1..].starts_with('\n'))
+        is_hidden(c)
+            && c != '\t'
+            && c != '\n'
+            && !(c == '\r' && text.as_bytes().get(i + 1) == Some(&b'\n'))
     };
     if !text.char_indices().any(unsafe_char) {
         return text;
     }
     let mut out = String::with_capacity(text.len());
     for (i, c) in text.char_indices() {
-        if unsafe_char((i, c)) {
-            out.push_str(&"?".repeat(c.len_utf8()));
-        } else {
+        if !unsafe_char((i, c)) {
             out.push(c);
+        } else if c.len_utf8() == 3 {
+            out.push('\u{fffd}');
+        } else {
+            out.push_str(&"?".repeat(c.len_utf8()));
         }
     }
     out
+}
+
+/// Writes pretty JSON in which no hidden character appears raw: they are
+/// written as `\uXXXX` escapes, which every JSON reader decodes to the same
+/// string, so a terminal or log viewer that shows the JSON cannot be fooled.
+pub fn write_json<T: serde::Serialize + ?Sized>(
+    out: &mut dyn std::io::Write,
+    value: &T,
+) -> std::io::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(
+        out,
+        HiddenEscaping(serde_json::ser::PrettyFormatter::new()),
+    );
+    value
+        .serialize(&mut serializer)
+        .map_err(std::io::Error::from)
+}
+
+/// serde_json's pretty layout, with hidden characters escaped in strings.
+struct HiddenEscaping<'a>(serde_json::ser::PrettyFormatter<'a>);
+
+impl serde_json::ser::Formatter for HiddenEscaping<'_> {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices().filter(|&(_, c)| is_hidden(c)) {
+            writer.write_all(&fragment.as_bytes()[start..i])?;
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                write!(writer, "\\u{unit:04x}")?;
+            }
+            start = i + c.len_utf8();
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
 }
 
 #[cfg(test)]
@@ -85,6 +189,36 @@ mod tests {
         assert_eq!(
             super::visible("a\u{1b}[31mb\u{7}\n"),
             "a\\u{1b}[31mb\\u{7}\\n"
+        );
+        assert_eq!(
+            super::visible("evil/\u{202e}gnp.exe\u{200b}\u{2028}"),
+            "evil/\\u{202e}gnp.exe\\u{200b}\\u{2028}"
+        );
+    }
+
+    #[test]
+    fn quoted_source_hides_bidi_controls_without_moving_columns() {
+        let text = "m = \"evil/\u{202e}gnp.exe\"\n".to_string();
+        let safe = super::display_safe_source(text.clone());
+        assert_eq!(safe, "m = \"evil/\u{fffd}gnp.exe\"\n");
+        assert_eq!(safe.len(), text.len());
+        assert_eq!(safe.chars().count(), text.chars().count());
+    }
+
+    #[test]
+    fn json_escapes_hidden_characters_and_reads_back_the_same() {
+        let value = serde_json::json!({"id": "evil/\u{202e}gnp.exe\u{1b}\u{e0041}", "n": [1]});
+        let mut out = Vec::new();
+        super::write_json(&mut out, &value).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            !text.chars().any(|c| c != '\n' && super::is_hidden(c)),
+            "{text}"
+        );
+        assert!(text.contains("\\u202e"), "{text}");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+            value
         );
     }
 }

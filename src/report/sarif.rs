@@ -246,7 +246,7 @@ pub fn write(out: &mut dyn Write, run: &CheckRun, include_info: bool) -> std::io
             results,
         }],
     };
-    serde_json::to_writer_pretty(&mut *out, &log)?;
+    crate::report::write_json(&mut *out, &log)?;
     writeln!(out)
 }
 

@@ -136,7 +136,7 @@ pub fn write_json(
             .unwrap_or_default(),
         license: resolved.and_then(|r| r.license).map(license_json),
     };
-    serde_json::to_writer_pretty(&mut *out, &json)?;
+    crate::report::write_json(&mut *out, &json)?;
     writeln!(out)
 }
 
@@ -278,7 +278,7 @@ pub fn write_search_json(
             aliases: &m.aliases,
         })
         .collect();
-    serde_json::to_writer_pretty(&mut *out, &Search { query, models })?;
+    crate::report::write_json(&mut *out, &Search { query, models })?;
     writeln!(out)
 }
 
@@ -333,6 +333,6 @@ pub fn write_licenses_human(out: &mut dyn Write, catalog: &Catalog) -> std::io::
 
 pub fn write_licenses_json(out: &mut dyn Write, catalog: &Catalog) -> std::io::Result<()> {
     let licenses: Vec<LicenseJson<'_>> = catalog.licenses.values().map(license_json).collect();
-    serde_json::to_writer_pretty(&mut *out, &licenses)?;
+    crate::report::write_json(&mut *out, &licenses)?;
     writeln!(out)
 }
