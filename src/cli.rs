@@ -17,6 +17,22 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Whether the command's result goes to standard output.
+    pub fn writes_to_stdout(&self) -> bool {
+        match &self.command {
+            Command::Check(args) => {
+                args.format != CheckFormat::Human && args.write_baseline.is_none()
+            }
+            Command::Report(args) => args.output.is_none(),
+            Command::List(_) | Command::Explain(_) | Command::Show(_) | Command::Licenses(_) => {
+                true
+            }
+            Command::Init(_) | Command::Rules(_) => false,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check every model reference against the licence terms and the project's policy.
@@ -108,12 +124,13 @@ pub struct ScanArgs {
     pub paths: Vec<PathBuf>,
     /// Skip paths matching this glob (relative to the root; repeatable). A glob
     /// without `/` matches a name at any depth.
-    #[arg(long, value_name = "GLOB")]
+    #[arg(long, value_name = "GLOB", value_parser = parse_glob)]
     pub exclude: Vec<String>,
-    /// Worker threads (default: one per core).
-    #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+    /// Worker threads, at most 256 (default, or 0: one per core).
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 0, hide_default_value = true, value_parser = parse_threads)]
     pub threads: usize,
-    /// Files larger than this are skipped and reported (e.g. 8MiB, 512KiB, 1000000).
+    /// Files larger than this are skipped and reported (e.g. 8MiB, 512KiB, 1000000;
+    /// from 1KiB to 4GiB).
     #[arg(long, value_name = "SIZE", default_value = "8MiB", value_parser = parse_size)]
     pub max_file_size: u64,
     /// Also scan fenced code blocks of Markdown files.
@@ -220,8 +237,46 @@ pub enum ListFormat {
     Json,
 }
 
-/// `8MiB`, `512KiB`, `2MB`, `1000`: binary units with `i` (and bare K/M/G), decimal without.
+/// More threads than this only cost start-up time (and memory for stacks).
+pub const MAX_THREADS: usize = 256;
+
+/// `--threads N`: 0 (one per core) to [`MAX_THREADS`].
+fn parse_threads(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if n <= MAX_THREADS => Ok(n),
+        Ok(_) => Err(format!("at most {MAX_THREADS} threads (0: one per core)")),
+        Err(_) => Err(format!("`{text}` is not a number of threads")),
+    }
+}
+
+/// `--exclude GLOB`: an empty glob would exclude everything.
+fn parse_glob(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        Err("an empty glob would exclude every file".to_string())
+    } else {
+        Ok(text.to_string())
+    }
+}
+
+/// The smallest and largest `max_file_size`: below 1 KiB hardly any file could
+/// be scanned; texts of 4 GiB or more cannot be (their offsets are 32-bit).
+pub const MIN_FILE_SIZE: u64 = 1 << 10;
+pub const MAX_FILE_SIZE: u64 = 4 << 30;
+
+/// `8MiB`, `512KiB`, `2MB`, `1000`: binary units with `i` (and bare K/M/G),
+/// decimal without; from [`MIN_FILE_SIZE`] to [`MAX_FILE_SIZE`].
 pub fn parse_size(text: &str) -> Result<u64, String> {
+    let size = parse_size_unbounded(text)?;
+    if size < MIN_FILE_SIZE {
+        return Err(format!("`{text}` is too small: at least 1KiB"));
+    }
+    if size > MAX_FILE_SIZE {
+        return Err(format!("`{text}` is too large: at most 4GiB"));
+    }
+    Ok(size)
+}
+
+fn parse_size_unbounded(text: &str) -> Result<u64, String> {
     let text = text.trim();
     let split = text
         .find(|c: char| !c.is_ascii_digit())
@@ -246,7 +301,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     };
     number
         .checked_mul(factor)
-        .ok_or_else(|| format!("`{text}` is too large"))
+        .ok_or_else(|| format!("`{text}` is too large: at most 4GiB"))
 }
 
 #[cfg(test)]
@@ -258,8 +313,27 @@ mod tests {
         assert_eq!(parse_size("8MiB"), Ok(8 << 20));
         assert_eq!(parse_size("512 KiB"), Ok(512 << 10));
         assert_eq!(parse_size("2MB"), Ok(2_000_000));
-        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size("1024"), Ok(1024));
+        assert_eq!(parse_size("4GiB"), Ok(4 << 30));
         assert!(parse_size("lots").is_err());
         assert!(parse_size("1XB").is_err());
+    }
+
+    #[test]
+    fn nonsensical_sizes_are_refused() {
+        for size in ["0", "1", "1B", "1000", "18446744073709551615", "99999999999GiB", "5GiB"] {
+            assert!(parse_size(size).is_err(), "{size}");
+        }
+    }
+
+    #[test]
+    fn thread_counts_and_globs() {
+        assert_eq!(parse_threads("0"), Ok(0));
+        assert_eq!(parse_threads("256"), Ok(256));
+        assert!(parse_threads("257").is_err());
+        assert!(parse_threads("4294967296").is_err());
+        assert!(parse_glob("").is_err());
+        assert!(parse_glob("  ").is_err());
+        assert_eq!(parse_glob("vendor/**"), Ok("vendor/**".to_string()));
     }
 }

@@ -38,6 +38,7 @@ pub enum Code {
     UnusedWaiver,
     ExpiredWaiver,
     ShareAlike,
+    NothingScanned,
 }
 
 /// One row of the code table.
@@ -163,6 +164,13 @@ pub static CODES: &[CodeInfo] = &[
         Warn,
         "share-alike licence in a distributed product"
     ),
+    row!(
+        NothingScanned,
+        "MG015",
+        "nothing-scanned",
+        Warn,
+        "files were found, but every one was skipped or excluded"
+    ),
 ];
 
 impl Code {
@@ -186,7 +194,7 @@ impl Code {
 mod tests {
     use super::*;
 
-    const ALL: [Code; 14] = [
+    const ALL: [Code; 15] = [
         Code::LicenseDenied,
         Code::NonCommercial,
         Code::ResearchOnly,
@@ -201,6 +209,7 @@ mod tests {
         Code::UnusedWaiver,
         Code::ExpiredWaiver,
         Code::ShareAlike,
+        Code::NothingScanned,
     ];
 
     #[test]

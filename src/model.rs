@@ -182,6 +182,8 @@ pub struct Scan {
     pub references: Vec<ModelRef>,
     pub skipped: Vec<Skipped>,
     pub files_scanned: usize,
+    /// Files and folders left out by exclude globs.
+    pub excluded: usize,
     /// Header facts of the weight files found, by path.
     pub artifacts: std::collections::BTreeMap<String, ArtifactInfo>,
 }

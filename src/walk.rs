@@ -8,6 +8,7 @@
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -118,6 +119,7 @@ pub fn scan(targets: &Targets, options: &WalkOptions) -> Result<Scan, WalkError>
         canonical_root,
         exclude,
         options: options.clone(),
+        excluded: AtomicUsize::new(0),
     });
     let results = Arc::new(Mutex::new(Vec::new()));
     for file in &targets.files {
@@ -128,7 +130,9 @@ pub fn scan(targets: &Targets, options: &WalkOptions) -> Result<Scan, WalkError>
         walk_directories(first, rest, &context, &results);
     }
     let parts = std::mem::take(&mut *results.lock().unwrap_or_else(|e| e.into_inner()));
-    Ok(merge(parts))
+    let mut scan = merge(parts);
+    scan.excluded = context.excluded.load(Ordering::Relaxed);
+    Ok(scan)
 }
 
 fn walk_directories(
@@ -188,6 +192,8 @@ struct ScanContext {
     canonical_root: PathBuf,
     exclude: GlobSet,
     options: WalkOptions,
+    /// Entries left out by `exclude`, counted for the nothing-scanned warning.
+    excluded: AtomicUsize,
 }
 
 impl ScanContext {
@@ -208,8 +214,12 @@ impl ScanContext {
         }
         let relative = self.relative(path);
         // A directory is pruned when everything below it would be excluded.
-        self.exclude.is_match(&relative)
-            || (is_dir && self.exclude.is_match(format!("{relative}/-")))
+        let excluded = self.exclude.is_match(&relative)
+            || (is_dir && self.exclude.is_match(format!("{relative}/-")));
+        if excluded {
+            self.excluded.fetch_add(1, Ordering::Relaxed);
+        }
+        excluded
     }
 }
 

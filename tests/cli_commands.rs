@@ -262,7 +262,7 @@ fn sarif_lines_match_the_human_output_and_fingerprints_survive_line_shifts() {
     let before = sarif(dir.path());
     let run = &before["runs"][0];
     assert_eq!(run["columnKind"], "unicodeCodePoints");
-    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 14);
+    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 15);
     for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
         assert!(
             rule["help"]["text"].as_str().is_some_and(|t| !t.is_empty())

@@ -114,6 +114,7 @@ pub fn check(args: &CheckArgs) -> Result<CheckRun, AppError> {
             catalog: &rules.catalog,
         },
     );
+    findings.extend(Finding::nothing_scanned(&scan));
     // Only the human format quotes source lines; the others need the
     // suppression comments alone, so no file text is kept (memory).
     let keep_excerpts = args.format == CheckFormat::Human;

@@ -58,7 +58,12 @@ pub fn run(args: ReportArgs) -> Result<Outcome, AppError> {
     Ok(Outcome::Clean)
 }
 
-/// Writes next to the target, then renames: a failed run never leaves half a report.
+/// Writes the report to `path` as a user would expect of `> path`, but without
+/// ever leaving half a report in a regular file: a symlink is written through
+/// to its target, a FIFO or device (`/dev/stdout`, `/dev/null`) is written to
+/// directly, a file with other hard links is rewritten in place (so every link
+/// sees the report); any other regular file is replaced by a temporary file
+/// renamed over it, with the old file's permissions.
 fn write_file(path: &Path, content: &[u8]) -> Result<(), AppError> {
     let fail = |e: std::io::Error| {
         AppError::Usage(UsageError(format!(
@@ -66,16 +71,56 @@ fn write_file(path: &Path, content: &[u8]) -> Result<(), AppError> {
             path.display()
         )))
     };
+    // A dangling symlink is written through too, creating its target.
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    match std::fs::metadata(&target) {
+        Ok(meta) if !meta.is_file() || has_other_links(&meta) => {
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).truncate(meta.is_file());
+            let mut file = options.open(&target).map_err(fail)?;
+            file.write_all(content).and_then(|()| file.flush()).map_err(fail)
+        }
+        Ok(meta) => replace_regular_file(&target, content, Some(meta.permissions())).map_err(fail),
+        Err(_) if std::fs::symlink_metadata(path).is_ok() => {
+            std::fs::write(path, content).map_err(fail)
+        }
+        Err(_) => replace_regular_file(&target, content, None).map_err(fail),
+    }
+}
+
+#[cfg(unix)]
+fn has_other_links(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    meta.nlink() > 1
+}
+
+#[cfg(not(unix))]
+fn has_other_links(_meta: &std::fs::Metadata) -> bool {
+    false
+}
+
+/// Writes beside `path`, then renames over it: a failed run never leaves half
+/// a report.
+fn replace_regular_file(
+    path: &Path,
+    content: &[u8],
+    permissions: Option<std::fs::Permissions>,
+) -> std::io::Result<()> {
     let name = path
         .file_name()
-        .ok_or_else(|| fail(std::io::Error::other("not a file name")))?;
+        .ok_or_else(|| std::io::Error::other("not a file name"))?;
     let mut temporary_name = std::ffi::OsString::from(".");
     temporary_name.push(name);
     temporary_name.push(format!(".{}.tmp", std::process::id()));
     let temporary = path.with_file_name(temporary_name);
-    std::fs::write(&temporary, content).map_err(fail)?;
-    std::fs::rename(&temporary, path).map_err(|e| {
+    let written = std::fs::write(&temporary, content)
+        .and_then(|()| match permissions {
+            Some(permissions) => std::fs::set_permissions(&temporary, permissions),
+            None => Ok(()),
+        })
+        .and_then(|()| std::fs::rename(&temporary, path));
+    if written.is_err() {
         let _ = std::fs::remove_file(&temporary);
-        fail(e)
-    })
+    }
+    written
 }

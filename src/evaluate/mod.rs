@@ -71,6 +71,37 @@ impl Finding {
         }
     }
 
+    /// MG015 when files were found but none was scanned: a gate that read
+    /// nothing must not look like a clean repository.
+    pub fn nothing_scanned(scan: &crate::model::Scan) -> Option<Finding> {
+        if scan.files_scanned > 0 || (scan.skipped.is_empty() && scan.excluded == 0) {
+            return None;
+        }
+        let message = format!(
+            "no file was scanned: {} skipped, {} excluded",
+            scan.skipped.len(),
+            scan.excluded
+        );
+        Some(Finding {
+            code: Code::NothingScanned,
+            severity: Code::NothingScanned.info().severity,
+            message,
+            reference: None,
+            path: ".".to_string(),
+            line: 0,
+            column: 0,
+            model: None,
+            license: None,
+            notes: Vec::new(),
+            help: Some(
+                "run with -v to see why each file was skipped; check --exclude globs and --max-file-size"
+                    .to_string(),
+            ),
+            policy_label: None,
+            waived: None,
+        })
+    }
+
     fn with_severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
         self

@@ -511,6 +511,15 @@ impl Loader<'_> {
     fn apply_scan(&mut self, raw: &RawPolicy, file: usize, base_dir: &Path, policy: &mut Policy) {
         let s = &raw.scan;
         for glob in s.exclude.iter().flatten() {
+            if glob.get_ref().trim().is_empty() {
+                self.error(
+                    "invalid glob ``",
+                    file,
+                    glob.span(),
+                    "an empty glob would exclude every file".to_string(),
+                );
+                continue;
+            }
             match globset::Glob::new(glob.get_ref()) {
                 Ok(_) => policy.exclude.push(glob.get_ref().clone()),
                 Err(e) => self.error(

@@ -33,11 +33,17 @@ pub fn write(out: &mut dyn Write, run: &CheckRun) -> std::io::Result<()> {
         writeln!(out, "::notice title=modelgate::{}", escape_data(&format!("{hidden} more findings are not shown as annotations (GitHub shows 10 per level); see the job summary or run modelgate check --format short")))?;
     }
     if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-        let mut summary = std::fs::OpenOptions::new()
+        let mut summary = Vec::new();
+        write_summary(&mut summary, run)?;
+        std::fs::OpenOptions::new()
             .create(true)
             .append(true)
-            .open(path)?;
-        write_summary(&mut summary, run)?;
+            .open(&path)
+            .and_then(|mut file| file.write_all(&summary))
+            .map_err(|e| {
+                let path = std::path::Path::new(&path).display();
+                std::io::Error::new(e.kind(), format!("$GITHUB_STEP_SUMMARY {path}: {e}"))
+            })?;
     }
     Ok(())
 }

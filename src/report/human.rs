@@ -62,7 +62,7 @@ pub fn diagnostic(f: &Finding, run: &CheckRun) -> Diagnostic<usize> {
     if labels.is_empty() {
         notes.insert(
             0,
-            format!("at {}:{}:{}", visible(&f.path), f.line, f.column),
+            format!("at {}", visible(&crate::report::inventory::location(f))),
         );
     }
     if let Some(help) = &f.help {

@@ -19,10 +19,8 @@ pub fn write(out: &mut dyn Write, run: &CheckRun, verbose: bool) -> std::io::Res
     for f in run.findings.iter().filter(|f| f.waived.is_none()) {
         writeln!(
             out,
-            "{}:{}:{}: {}[{}] {}",
-            visible(&f.path),
-            f.line,
-            f.column,
+            "{}: {}[{}] {}",
+            visible(&crate::report::inventory::location(f)),
             f.severity.as_str(),
             f.code.info().id,
             visible(&f.message)
