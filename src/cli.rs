@@ -321,7 +321,15 @@ mod tests {
 
     #[test]
     fn nonsensical_sizes_are_refused() {
-        for size in ["0", "1", "1B", "1000", "18446744073709551615", "99999999999GiB", "5GiB"] {
+        for size in [
+            "0",
+            "1",
+            "1B",
+            "1000",
+            "18446744073709551615",
+            "99999999999GiB",
+            "5GiB",
+        ] {
             assert!(parse_size(size).is_err(), "{size}");
         }
     }

@@ -48,7 +48,8 @@ fn report_error(message: &str) {
 fn stdout_is_closed() -> bool {
     #[cfg(target_os = "linux")]
     {
-        let on_null = std::fs::read_link("/proc/self/fd/1").is_ok_and(|p| p == std::path::Path::new("/dev/null"));
+        let on_null = std::fs::read_link("/proc/self/fd/1")
+            .is_ok_and(|p| p == std::path::Path::new("/dev/null"));
         let read_write = std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
             info.lines()
                 .find_map(|l| l.strip_prefix("flags:"))

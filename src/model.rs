@@ -130,6 +130,8 @@ pub enum SkipReason {
     NotRegularFile(String),
     /// A symbolic link whose target lies outside the scan root, or cannot be resolved.
     SymlinkOutsideRoot(String),
+    /// A symbolic link that leads back to itself through other links.
+    SymlinkLoop(String),
     /// The file's syntax could not be parsed; what the parser said.
     Malformed(String),
     /// A Git LFS pointer where a weight file should be: the weights were not checked out.
@@ -149,6 +151,7 @@ impl std::fmt::Display for SkipReason {
             SkipReason::SymlinkOutsideRoot(target) => {
                 write!(f, "symbolic link not followed: {target}")
             }
+            SkipReason::SymlinkLoop(why) => write!(f, "symbolic link loop: {why}"),
             SkipReason::Malformed(why) => write!(f, "malformed: {why}"),
             SkipReason::LfsPointer => write!(
                 f,

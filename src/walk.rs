@@ -304,10 +304,12 @@ impl Worker {
             Ok(target) => target,
             Err(e) => {
                 if classify::by_name(path).is_some() || explicit {
-                    self.skip(
-                        path,
-                        SkipReason::SymlinkOutsideRoot(format!("cannot be resolved: {e}")),
-                    );
+                    let reason = if e.raw_os_error() == Some(libc::ELOOP) {
+                        SkipReason::SymlinkLoop(e.to_string())
+                    } else {
+                        SkipReason::SymlinkOutsideRoot(format!("cannot be resolved: {e}"))
+                    };
+                    self.skip(path, reason);
                 }
                 return;
             }

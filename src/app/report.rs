@@ -78,7 +78,9 @@ fn write_file(path: &Path, content: &[u8]) -> Result<(), AppError> {
             let mut options = std::fs::OpenOptions::new();
             options.write(true).truncate(meta.is_file());
             let mut file = options.open(&target).map_err(fail)?;
-            file.write_all(content).and_then(|()| file.flush()).map_err(fail)
+            file.write_all(content)
+                .and_then(|()| file.flush())
+                .map_err(fail)
         }
         Ok(meta) => replace_regular_file(&target, content, Some(meta.permissions())).map_err(fail),
         Err(_) if std::fs::symlink_metadata(path).is_ok() => {

@@ -54,8 +54,24 @@ pub fn extract(
     out: &mut Vec<Found>,
 ) -> ExtractResult {
     if !prefilter::may_contain_reference(family, text.as_bytes()) {
+        // Nothing to find, but a broken notebook or JSON file is still a
+        // skipped file, not a scanned one: a fast strict check first, the
+        // extractor (which allows comments in JSON) only to confirm and say where.
+        let json = matches!(family, Family::Json | Family::Notebook);
+        if json && serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() {
+            return extract_unfiltered(family, text, options, &mut Vec::new());
+        }
         return Ok(());
     }
+    extract_unfiltered(family, text, options, out)
+}
+
+fn extract_unfiltered(
+    family: Family,
+    text: &str,
+    options: ExtractOptions,
+    out: &mut Vec<Found>,
+) -> ExtractResult {
     match family {
         Family::Python if text.len() >= python::tokenize::MAX_TEXT_LEN => Err(Malformed(
             "4 GiB or more: too large to tokenize".to_string(),

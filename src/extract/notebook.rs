@@ -89,10 +89,20 @@ fn code_cells(text: &str) -> (Vec<Cell>, Option<Malformed>) {
     loop {
         let token = match scanner.scan() {
             Ok(Some(token)) => token,
-            Ok(None) => return (cells, None),
-            Err(e) => return (cells, Some(Malformed(e.to_string()))),
+            Ok(None) if stack.is_empty() => return (cells, None),
+            Ok(None) => {
+                let why = "unexpected end of file: a bracket is not closed";
+                return (cells, Some(Malformed::at(text, text.len(), why)));
+            }
+            Err(e) => {
+                let at = scanner.token_start();
+                return (cells, Some(Malformed::at(text, at, &e.to_string())));
+            }
         };
         let range = scanner.token_start()..scanner.token_end();
+        if let Some(why) = not_notebook_json(&token, &stack) {
+            return (cells, Some(Malformed::at(text, range.start, why)));
+        }
         let in_cell = is_cell(&stack);
         match token {
             Token::OpenBrace => {
@@ -133,6 +143,22 @@ fn code_cells(text: &str) -> (Vec<Cell>, Option<Malformed>) {
             }
             _ => {}
         }
+    }
+}
+
+/// Why a token cannot stand where it is in a notebook (a JSON object), if so.
+fn not_notebook_json(token: &Token<'_>, stack: &[Frame]) -> Option<&'static str> {
+    match token {
+        Token::Word(_) => Some("not JSON: an unquoted word"),
+        Token::OpenBrace => None,
+        _ if stack.is_empty() => Some("not a notebook: the file is not a JSON object"),
+        Token::CloseBrace if !matches!(stack.last(), Some(Frame::Object { .. })) => {
+            Some("a closing brace does not match")
+        }
+        Token::CloseBracket if !matches!(stack.last(), Some(Frame::Array)) => {
+            Some("a closing bracket does not match")
+        }
+        _ => None,
     }
 }
 

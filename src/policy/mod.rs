@@ -298,20 +298,11 @@ impl Loader<'_> {
             Found::Modelgate(p) => (p, false),
             Found::Pyproject(p) => (p, true),
         };
-        let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
-        if self.chain.contains(&canonical) || self.chain.len() >= MAX_EXTENDS {
-            let chain: Vec<String> = self.chain.iter().map(|p| p.display().to_string()).collect();
-            self.diagnostics
-                .push(Diagnostic::error().with_message(format!(
-                    "`extends` loops or nests too deep: {} → {}",
-                    chain.join(" → "),
-                    path.display()
-                )));
-            return;
-        }
-        self.chain.push(canonical);
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
+        // Loops and depth are checked where `extends` is read, to point at it.
+        self.chain
+            .push(path.canonicalize().unwrap_or_else(|_| path.clone()));
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
             Err(e) => {
                 self.diagnostics.push(
                     Diagnostic::error()
@@ -320,19 +311,31 @@ impl Loader<'_> {
                 return;
             }
         };
+        let text = String::from_utf8_lossy(&bytes).into_owned();
         let file = self.files.add(
             crate::report::visible(&display_path(path)).into_owned(),
             crate::report::display_safe_source(text.clone()),
         );
+        if let Err(e) = std::str::from_utf8(&bytes) {
+            // The lossy text matches the file up to the first bad byte, which
+            // it shows as U+FFFD.
+            let at = e.valid_up_to();
+            self.error(
+                "the policy file is not valid UTF-8",
+                file,
+                at..at + '\u{fffd}'.len_utf8(),
+                format!("byte {at} starts an invalid sequence"),
+            );
+            return;
+        }
         let Some(raw) = self.parse(&text, file, pyproject) else {
             return;
         };
         let base_dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
         if let Some(extends) = raw.extends.as_ref().or(raw.project.extends.as_ref()) {
             let parent = base_dir.join(extends.get_ref());
-            if parent.is_file() {
-                self.load_into(&Found::Modelgate(parent), policy);
-            } else {
+            let canonical = parent.canonicalize().unwrap_or_else(|_| parent.clone());
+            if !parent.is_file() {
                 self.error(
                     format!(
                         "`extends` names a file that does not exist: {}",
@@ -342,6 +345,33 @@ impl Loader<'_> {
                     extends.span(),
                     "no such file",
                 );
+            } else if self.chain.contains(&canonical) {
+                let chain: Vec<String> = self
+                    .chain
+                    .iter()
+                    .chain([&canonical])
+                    .map(|p| p.display().to_string())
+                    .collect();
+                let label = if self.chain.last() == Some(&canonical) {
+                    "the file extends itself"
+                } else {
+                    "this closes the loop"
+                };
+                self.error(
+                    format!("`extends` loops: {}", chain.join(" → ")),
+                    file,
+                    extends.span(),
+                    label,
+                );
+            } else if self.chain.len() >= MAX_EXTENDS {
+                self.error(
+                    format!("`extends` nests deeper than {MAX_EXTENDS} files"),
+                    file,
+                    extends.span(),
+                    "one file too many",
+                );
+            } else {
+                self.load_into(&Found::Modelgate(parent), policy);
             }
         }
         self.apply(&raw, file, &base_dir, policy);
@@ -540,7 +570,20 @@ impl Loader<'_> {
             }
         }
         for rules in s.rules.iter().flatten() {
-            policy.rules.push(base_dir.join(rules.get_ref()));
+            let path = base_dir.join(rules.get_ref());
+            if path.exists() {
+                policy.rules.push(path);
+            } else {
+                self.error(
+                    format!(
+                        "`[scan] rules` names a file that does not exist: {}",
+                        path.display()
+                    ),
+                    file,
+                    rules.span(),
+                    "no such file or folder",
+                );
+            }
         }
     }
 

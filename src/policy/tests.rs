@@ -18,6 +18,9 @@ fn load_text(text: &str) -> (Loaded, FileDb) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("modelgate.toml");
     std::fs::write(&path, text).unwrap();
+    // The extra rule file the full policy names (its presence is checked).
+    std::fs::create_dir(dir.path().join("compliance")).unwrap();
+    std::fs::write(dir.path().join("compliance/extra.toml"), "").unwrap();
     let mut files = FileDb::new();
     let loaded = load(&Found::Modelgate(path), &catalog(), &mut files);
     (loaded, files)
