@@ -92,3 +92,248 @@ pub fn policy(data: &[u8], dir: &std::path::Path) {
         &mut files,
     );
 }
+
+fn builtin_rules() -> &'static Loaded {
+    static RULES: OnceLock<Loaded> = OnceLock::new();
+    RULES.get_or_init(|| load(builtin_files()))
+}
+
+/// Resolution on any string: normalisation, catalog lookup and lineage, as a
+/// reference of each kind and strength. Normalising is idempotent.
+pub fn resolve(data: &[u8]) {
+    use crate::catalog::normalise;
+    use crate::model::{ModelRef, OneIndexed, RefKind, Strength};
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let catalog = &builtin_rules().catalog;
+    let once = normalise::normalise(text);
+    assert_eq!(normalise::normalise(&once), once, "{text:?}");
+    let _ = normalise::lookup_keys(text);
+    let _ = normalise::strip_quant_suffixes(text);
+    let _ = normalise::strip_date_snapshot(text);
+    let _ = catalog.resolve(text);
+    let references = [
+        RefKind::Code,
+        RefKind::Config,
+        RefKind::Artifact,
+        RefKind::Modelfile,
+    ]
+    .into_iter()
+    .zip([Strength::Strong, Strength::Weak].into_iter().cycle())
+    .map(|(kind, strength)| ModelRef {
+        path: "fuzz.py".to_string(),
+        span: 0..text.len(),
+        line: OneIndexed(1),
+        column: OneIndexed(1),
+        end_line: OneIndexed(1),
+        end_column: OneIndexed(1),
+        text: text.to_string(),
+        kind,
+        context: text.to_string(),
+        provider: Some("ollama"),
+        dynamic: false,
+        strength,
+    })
+    .collect();
+    let resolved = crate::resolve::resolve(references, catalog, None, None, &Default::default());
+    for r in &resolved {
+        for ancestor in &r.lineage {
+            let _ = catalog.resolve(ancestor);
+        }
+    }
+}
+
+/// File names a pipeline input can write to: every family, a weight file and
+/// the policy.
+const TREE_NAMES: [&str; 16] = [
+    "app.py",
+    "web/chat.ts",
+    "config.yaml",
+    "models.json",
+    "settings.toml",
+    ".env",
+    "setup.cfg",
+    "scripts/run.sh",
+    "Dockerfile",
+    "Makefile",
+    "Modelfile",
+    "notebooks/explore.ipynb",
+    "models/bot/README.md",
+    "models/bot/model.gguf",
+    "docs/guide.md",
+    "modelgate.toml",
+];
+
+/// An arbitrary small tree: the input is cut at `\0\0`; each part's first
+/// byte picks the file it becomes (see `TREE_NAMES`), the rest is its content.
+pub fn pipeline(data: &[u8], dir: &std::path::Path) {
+    let mut files: Vec<(&str, &[u8])> = Vec::new();
+    let mut rest = data;
+    while let Some((&selector, body)) = rest.split_first() {
+        let end = memchr::memmem::find(body, b"\0\0").unwrap_or(body.len());
+        files.push((
+            TREE_NAMES[usize::from(selector) % TREE_NAMES.len()],
+            &body[..end],
+        ));
+        rest = body.get(end + 2..).unwrap_or(&[]);
+        if files.len() == 8 {
+            break;
+        }
+    }
+    pipeline_tree(&files, dir);
+}
+
+/// Writes `files` under `dir` (emptied first) and runs `list`, `check` and
+/// `report` over it in every format. Machine formats must parse; HTML and
+/// Markdown must hold no scanned text unescaped; no output may hold a raw
+/// control, bidi or format character (tab, LF and CR aside).
+pub fn pipeline_tree(files: &[(&str, &[u8])], dir: &std::path::Path) {
+    use crate::app::check;
+    use crate::cli::{CheckArgs, CheckFormat, ScanArgs};
+    use crate::report::{self, diagnostics::ColorWhen, inventory};
+    let _ = std::fs::remove_dir_all(dir);
+    for (name, content) in files {
+        let path = dir.join(name);
+        let _ = std::fs::create_dir_all(path.parent().unwrap_or(dir));
+        let _ = std::fs::write(path, content);
+    }
+    let args = CheckArgs {
+        scan: ScanArgs {
+            paths: vec![dir.to_path_buf()],
+            exclude: Vec::new(),
+            threads: 1,
+            max_file_size: crate::walk::DEFAULT_MAX_FILE_SIZE,
+            include_docs: true,
+            verbose: true,
+            hf_cache: false,
+        },
+        config: None,
+        format: CheckFormat::Human,
+        color: ColorWhen::Never,
+        rules: Vec::new(),
+        deny_warnings: false,
+        include_info: true,
+        baseline: None,
+        write_baseline: None,
+    };
+    // A broken policy is exit 2 with its diagnostics, checked by the policy target.
+    let Ok(run) = check::check(&args) else {
+        return;
+    };
+    let inv = inventory::build(&run);
+    let mut outputs: Vec<(&str, Vec<u8>)> = Vec::new();
+    let mut render = |name, write: &dyn Fn(&mut Vec<u8>) -> std::io::Result<()>| {
+        let mut out = Vec::new();
+        write(&mut out).expect("writing into memory");
+        outputs.push((name, out));
+    };
+    render("list-json", &|o| {
+        report::json::write_list(o, &run.root, &run.references, &run.scan)
+    });
+    render("list-table", &|o| report::table::write(o, &run.references));
+    render("human", &|o| {
+        o.extend_from_slice(report::human::render_plain(&run, true).as_bytes());
+        Ok(())
+    });
+    render("short", &|o| report::short::write(o, &run, false));
+    render("check-json", &|o| report::json::write_check(o, &run));
+    render("github", &|o| report::github::write(o, &run));
+    render("sarif", &|o| report::sarif::write(o, &run, true));
+    render("markdown", &|o| report::markdown::write(o, &inv));
+    render("html", &|o| report::html::write(o, &inv));
+    render("report-json", &|o| report::json::write_report(o, &inv));
+    render("cyclonedx", &|o| report::cyclonedx::write(o, &inv));
+    render("notice", &|o| report::notice::write(o, &inv));
+    for (name, out) in &outputs {
+        let text = std::str::from_utf8(out).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let hidden = text
+            .chars()
+            .find(|&c| !matches!(c, '\n' | '\t' | '\r') && report::is_hidden(c));
+        assert_eq!(hidden, None, "{name} holds a raw hidden character:\n{text}");
+        if name.ends_with("json") || *name == "sarif" || *name == "cyclonedx" {
+            serde_json::from_str::<serde_json::Value>(text)
+                .unwrap_or_else(|e| panic!("{name} does not parse: {e}\n{text}"));
+        }
+        if *name == "html" {
+            assert_only_report_markup(text);
+        }
+        if *name == "markdown" {
+            let outside = outside_code_spans(text);
+            assert!(
+                !outside.contains('<'),
+                "raw `<` in the Markdown report:\n{text}"
+            );
+        }
+    }
+}
+
+/// Every `<` in the HTML report opens one of the report's own elements, and
+/// there is exactly the report's one script.
+fn assert_only_report_markup(html: &str) {
+    const TAGS: &[&str] = &[
+        "!DOCTYPE", "a", "body", "button", "code", "dd", "div", "dl", "dt", "h1", "h2", "h3",
+        "head", "header", "html", "label", "li", "main", "meta", "option", "p", "script",
+        "section", "select", "span", "strong", "style", "table", "tbody", "td", "th", "thead",
+        "title", "tr", "ul",
+    ];
+    assert_eq!(html.matches("<script").count(), 1, "{html}");
+    // The report's own style sheet and script are constants, free to use `<`.
+    let mut markup = html.to_string();
+    for (open, close) in [("<style>", "</style>"), ("<script>", "</script>")] {
+        if let (Some(start), Some(end)) = (markup.find(open), markup.find(close)) {
+            if start < end {
+                markup.replace_range(start + open.len()..end, "");
+            }
+        }
+    }
+    for (at, _) in markup.match_indices('<') {
+        let rest = &markup[at + 1..];
+        let rest = rest.strip_prefix('/').unwrap_or(rest);
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '!')
+            .collect();
+        assert!(
+            TAGS.contains(&name.as_str()),
+            "unexpected markup `<{name}` in:\n{html}"
+        );
+    }
+}
+
+/// The Markdown text outside code spans (runs of n backticks up to the next
+/// run of exactly n), where a raw `<` would be HTML.
+fn outside_code_spans(markdown: &str) -> String {
+    let bytes = markdown.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'`' {
+            let next = memchr::memchr(b'`', &bytes[i..]).map_or(bytes.len(), |n| i + n);
+            out.push_str(&markdown[i..next]);
+            i = next;
+            continue;
+        }
+        let run = bytes[i..].iter().take_while(|&&b| b == b'`').count();
+        let mut j = i + run;
+        let close = loop {
+            let Some(n) = memchr::memchr(b'`', &bytes[j..]) else {
+                break None;
+            };
+            let start = j + n;
+            let len = bytes[start..].iter().take_while(|&&b| b == b'`').count();
+            if len == run {
+                break Some(start + len);
+            }
+            j = start + len;
+        };
+        match close {
+            Some(end) => i = end,
+            None => {
+                out.push_str(&markdown[i..]);
+                break;
+            }
+        }
+    }
+    out
+}

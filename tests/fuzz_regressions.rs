@@ -43,3 +43,18 @@ fn policy_regressions() {
         modelgate::fuzzing::policy(&data, dir.path());
     }
 }
+
+#[test]
+fn resolve_regressions() {
+    for (_name, data) in inputs("resolve") {
+        modelgate::fuzzing::resolve(&data);
+    }
+}
+
+#[test]
+fn pipeline_regressions() {
+    let dir = tempfile::tempdir().unwrap();
+    for (_name, data) in inputs("pipeline") {
+        modelgate::fuzzing::pipeline(&data, &dir.path().join("tree"));
+    }
+}

@@ -161,7 +161,10 @@ fn non_ascii_and_bidi_ids_pass_through_every_command_and_format_escaped() {
         if is_json {
             let json: serde_json::Value =
                 serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}"));
-            assert!(json.to_string().contains("evil/\u{202e}gnp.exe"), "{args:?}");
+            assert!(
+                json.to_string().contains("evil/\u{202e}gnp.exe"),
+                "{args:?}"
+            );
             let written = text(&output.stdout);
             for id in ["evil/\\u202egnp.exe", "org/模型-7b"] {
                 assert!(written.contains(id), "{args:?} lacks {id}");
@@ -530,4 +533,67 @@ fn policy_problems_point_at_their_line_and_broken_files_are_skipped() {
         .collect();
     assert_eq!(skipped, expected);
     assert_eq!(json["summary"]["files_scanned"], 1);
+}
+
+mod any_id {
+    use proptest::prelude::*;
+
+    /// Characters from every class that has hurt: ASCII id parts, CJK, bidi
+    /// controls and isolates, zero-width and format characters, C0 and C1
+    /// controls, line separators, quotes, backslashes, markup, emoji.
+    fn id_char() -> impl Strategy<Value = char> {
+        prop_oneof![
+            4 => prop::sample::select("abcxyz-_./:0123456789".chars().collect::<Vec<_>>()),
+            1 => prop::sample::select(vec!['模', '型', '中', '文', '助', '手', 'é', 'ß']),
+            1 => prop::sample::select(vec![
+                '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}',
+                '\u{2067}', '\u{2068}', '\u{2069}', '\u{061c}',
+            ]),
+            1 => prop::sample::select(vec![
+                '\u{200b}', '\u{200c}', '\u{200d}', '\u{200e}', '\u{200f}', '\u{feff}',
+                '\u{00ad}', '\u{2060}', '\u{e0041}', '\u{fff9}',
+            ]),
+            1 => prop::sample::select(vec!['\u{1b}', '\u{7}', '\u{0}', '\r', '\n', '\t', '\u{85}', '\u{9b}']),
+            1 => prop::sample::select(vec!['\u{2028}', '\u{2029}', '"', '\'', '\\', '`', '<', '>', '&', '|', '😀']),
+        ]
+    }
+
+    fn any_id() -> impl Strategy<Value = String> {
+        (any::<bool>(), prop::collection::vec(id_char(), 1..24)).prop_map(|(org, chars)| {
+            let name: String = chars.into_iter().collect();
+            if org {
+                format!("org/{name}")
+            } else {
+                name
+            }
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        /// Any string as a model id in Python, JS, YAML, JSON, TOML and .env:
+        /// no panic, and every output escapes what must be escaped (checked
+        /// by the pipeline fuzz target's body).
+        #[test]
+        fn any_model_id_in_any_file_is_escaped_in_every_output(id in any_id()) {
+            let json_string = serde_json::to_string(&id).unwrap();
+            let python = format!("from transformers import AutoModel\nm = AutoModel.from_pretrained(\"{id}\")\nn = AutoModel.from_pretrained({json_string})\n");
+            let js = format!("await openai.chat.completions.create({{ model: {json_string} }});\nconst m = \"{id}\";\n");
+            let yaml = format!("model: \"{id}\"\nembedding_model: {json_string}\n");
+            let json = format!("{{\"model\": {json_string}}}\n");
+            let toml = format!("model = {json_string}\n");
+            let dotenv = format!("OPENAI_MODEL={id}\n");
+            let files: Vec<(&str, &[u8])> = vec![
+                ("app.py", python.as_bytes()),
+                ("web/chat.js", js.as_bytes()),
+                ("config.yaml", yaml.as_bytes()),
+                ("models.json", json.as_bytes()),
+                ("settings.toml", toml.as_bytes()),
+                (".env", dotenv.as_bytes()),
+            ];
+            let dir = tempfile::tempdir().unwrap();
+            modelgate::fuzzing::pipeline_tree(&files, &dir.path().join("tree"));
+        }
+    }
 }

@@ -12,19 +12,34 @@ use crate::report::excerpt::{ReportFiles, EXCERPT_IDS};
 use crate::report::visible;
 
 pub fn write(run: &CheckRun, color: ColorWhen, verbose: bool) -> std::io::Result<()> {
-    let shown: Vec<Diagnostic<usize>> = run
-        .findings
+    diagnostics::emit_to_stderr(&files(run), &shown(run, verbose), color)?;
+    let mut err = std::io::stderr().lock();
+    summary(&mut err, run, verbose)
+}
+
+/// The same text without colour, for tests and fuzzing.
+pub fn render_plain(run: &CheckRun, verbose: bool) -> String {
+    let mut out = diagnostics::render_plain(&files(run), &shown(run, verbose));
+    let mut tail = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = summary(&mut tail, run, verbose);
+    out.push_str(&String::from_utf8_lossy(&tail));
+    out
+}
+
+fn shown(run: &CheckRun, verbose: bool) -> Vec<Diagnostic<usize>> {
+    run.findings
         .iter()
         .filter(|f| verbose || f.waived.is_none())
         .map(|f| diagnostic(f, run))
-        .collect();
-    let files = ReportFiles {
+        .collect()
+}
+
+fn files(run: &CheckRun) -> ReportFiles<'_> {
+    ReportFiles {
         files: &run.files,
         excerpts: &run.excerpts,
-    };
-    diagnostics::emit_to_stderr(&files, &shown, color)?;
-    let mut err = std::io::stderr().lock();
-    summary(&mut err, run, verbose)
+    }
 }
 
 /// One finding as a codespan diagnostic.
