@@ -245,10 +245,24 @@ fn strength_of_normalised(key: &str) -> Option<Strength> {
     })
 }
 
-/// Environment-variable style names that hold a model: `…MODEL`, `…MODEL_NAME`, `…MODEL_ID`.
-pub fn is_model_variable(name: &str) -> bool {
+/// Whether a config key, keyword, field or variable names a model, and how
+/// strongly: the exact keys above, then the lexicon (`crate::extract::lexicon`).
+pub fn name_strength(name: &str) -> Option<Strength> {
+    config_key_strength(name).or_else(|| crate::extract::lexicon::strength(name))
+}
+
+/// Environment-variable style names that hold a model whatever its value
+/// looks like: `…MODEL`, `…MODEL_NAME`, `…MODEL_ID`.
+pub fn has_model_suffix(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    upper.ends_with("MODEL") || upper.ends_with("MODEL_NAME") || upper.ends_with("MODEL_ID")
+    (upper.ends_with("MODEL") || upper.ends_with("MODEL_NAME") || upper.ends_with("MODEL_ID"))
+        && !crate::extract::lexicon::holds_something_else(name)
+}
+
+/// A variable that holds a model: a model suffix, or a lexicon name
+/// (`MODEL_PATH`, `SMART_LLM`, `EMBEDDING_MODEL_REPO`).
+pub fn is_model_variable(name: &str) -> bool {
+    has_model_suffix(name) || crate::extract::lexicon::is_model_ish(name)
 }
 
 #[cfg(test)]
@@ -329,5 +343,8 @@ mod tests {
         assert_eq!(config_key_strength("model_type"), None);
         assert!(is_model_variable("OPENAI_MODEL") && is_model_variable("embed_model_id"));
         assert!(!is_model_variable("MODEL_PATH_DIR"));
+        assert!(is_model_variable("MODEL_PATH") && is_model_variable("SMART_LLM"));
+        assert_eq!(name_strength("tokenizer_repo"), Some(Strength::Weak));
+        assert_eq!(name_strength("model_type"), None);
     }
 }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod dockerfile;
 pub mod gguf;
 pub mod javascript;
+pub mod lexicon;
 pub mod makefile;
 pub mod markdown;
 pub mod modelfile;

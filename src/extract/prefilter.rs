@@ -37,13 +37,14 @@ const SHELL_TRIGGERS: &[&str] = &["model", "download", "ollama", "vllm", "-hf"];
 /// JavaScript references are pipeline/from_pretrained calls and model… properties.
 const JS_TRIGGERS: &[&str] = &["model", "pretrained", "pipeline"];
 
+/// The family's trigger words and the lexicon's.
 fn matcher(words: &[&str]) -> AhoCorasick {
     // A full DFA: a few hundred states for these words, and the fastest
     // search when case-insensitivity rules out the SIMD prefilters.
     AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .kind(Some(AhoCorasickKind::DFA))
-        .build(words)
+        .build(words.iter().chain(crate::extract::lexicon::TRIGGERS))
         .expect("static trigger words build an automaton")
 }
 

@@ -27,10 +27,10 @@ fn variable(line: &str, offset: usize) -> Option<Found> {
     {
         return None;
     }
-    let strength = if candidate::is_model_variable(name) {
+    let strength = if candidate::has_model_suffix(name) {
         Strength::Strong
     } else {
-        candidate::config_key_strength(name)?
+        candidate::name_strength(name)?
     };
     let value_start = offset + line.len() - rest.len();
     let (value, at) = value_of(rest);

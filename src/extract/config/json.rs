@@ -118,6 +118,8 @@ mod tests {
                     Strength::Strong
                 ),
                 ("gpt-4o", "gpt-4o", "key:config.model", Strength::Weak),
+                // `models` is a lexicon word (a list of models counts).
+                ("org/n", "org/n", "key:config.models", Strength::Weak),
                 ("org/a", "org/a", "key:base_model", Strength::Strong),
                 ("org/b", "org/b", "key:base_model", Strength::Strong),
                 (

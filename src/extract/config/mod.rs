@@ -18,7 +18,7 @@ use crate::model::{Found, RefKind};
 /// Reports it when the last key names a model.
 fn value_under(keys: &[String], text: &str, span: Range<usize>, out: &mut Vec<Found>) {
     let Some(key) = keys.last() else { return };
-    let Some(strength) = candidate::config_key_strength(key) else {
+    let Some(strength) = candidate::name_strength(key) else {
         return;
     };
     out.push(Found {

@@ -12,7 +12,7 @@ pub mod tokenize;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::extract::candidate;
+use crate::extract::{candidate, lexicon};
 use crate::model::{Found, RefKind, Strength};
 use rules::{rule_for, CallRule, GENERIC_KEYWORDS, MODEL_KEYWORDS, PUBLISHING_CALLS};
 use tokenize::{tokenize, Token, TokenKind};
@@ -334,7 +334,7 @@ impl<'a> Analysis<'a> {
         let args: Vec<(Option<&str>, Range<usize>)> =
             frame.args.iter().map(|a| self.keyword_of(a)).collect();
         let names_a_model = |(kw, _): &(Option<&str>, Range<usize>)| {
-            kw.is_some_and(|k| MODEL_KEYWORDS.contains(&k))
+            kw.is_some_and(|k| MODEL_KEYWORDS.contains(&k) || lexicon::is_model_ish(k))
         };
         if !(rules::may_match(last) || args.iter().any(names_a_model))
             || PUBLISHING_CALLS.contains(&last)
@@ -381,14 +381,18 @@ impl<'a> Analysis<'a> {
             };
             return Some(strong_place(&context, rule.provider));
         }
-        MODEL_KEYWORDS.contains(&keyword).then(|| Place {
+        let strength = if GENERIC_KEYWORDS.contains(&keyword) {
+            Strength::Weak
+        } else if MODEL_KEYWORDS.contains(&keyword) {
+            Strength::Strong
+        } else {
+            // A lexicon name outside a known call: its value must look like a model.
+            lexicon::is_model_ish(keyword).then_some(Strength::Weak)?
+        };
+        Some(Place {
             context: format!("{callee_last}({keyword}=)"),
             provider: rule.and_then(|r| r.provider),
-            strength: if GENERIC_KEYWORDS.contains(&keyword) {
-                Strength::Weak
-            } else {
-                Strength::Strong
-            },
+            strength,
         })
     }
 
@@ -431,18 +435,27 @@ impl<'a> Analysis<'a> {
         for arg in &frame.args {
             let code = self.code_tokens(arg.clone());
             let Some(&name) = code.first() else { continue };
-            if self.tokens[name].kind != TokenKind::Name
-                || !MODEL_KEYWORDS.contains(&self.text(name))
-            {
+            if self.tokens[name].kind != TokenKind::Name {
                 continue;
             }
+            let strength = if MODEL_KEYWORDS.contains(&self.text(name)) {
+                Strength::Strong
+            } else if lexicon::is_model_ish(self.text(name)) {
+                Strength::Weak
+            } else {
+                continue;
+            };
             let Some(&eq) = code
                 .iter()
                 .find(|&&t| self.tokens[t].depth == frame.inner_depth && self.is_op(t, "="))
             else {
                 continue;
             };
-            let place = strong_place(&format!("default:{}", self.text(name)), None);
+            let place = Place {
+                context: format!("default:{}", self.text(name)),
+                provider: None,
+                strength,
+            };
             self.value_in_place(eq + 1..arg.end, place);
         }
     }
@@ -459,7 +472,7 @@ impl<'a> Analysis<'a> {
             let Value::Literal { text: key, .. } = self.classify(arg.start..code[colon]) else {
                 continue;
             };
-            if candidate::config_key_strength(&key).is_none() {
+            if candidate::name_strength(&key).is_none() {
                 continue;
             }
             // A dict is data, not a call: its values must look like models.
@@ -472,9 +485,20 @@ impl<'a> Analysis<'a> {
         }
     }
 
-    /// A value in a model-naming place: report it now, or later once a name is resolved.
+    /// A value in a model-naming place: report it now, or later once a name is
+    /// resolved; each string of a list, tuple or set literal; the literal after
+    /// a last `or` (`name or "default"`).
     fn value_in_place(&mut self, expression: Range<usize>, place: Place) {
-        let value = self.classify(expression.clone());
+        if let Some(elements) = self.literal_elements(expression.clone()) {
+            for element in elements {
+                self.value_in_place(element, place.clone());
+            }
+            return;
+        }
+        let value = match self.classify(expression.clone()) {
+            Value::Unknown => self.or_default(expression.clone()),
+            value => value,
+        };
         if let Value::Var(name) = value {
             self.uses.push(Use {
                 scope: self.current_scope(),
@@ -536,6 +560,62 @@ impl<'a> Analysis<'a> {
             dynamic: true,
             strength: Strength::Strong,
         });
+    }
+
+    /// The elements of a list, tuple or set literal that fills `range` whole.
+    fn literal_elements(&self, range: Range<usize>) -> Option<Vec<Range<usize>>> {
+        let code = self.code_tokens(range.clone());
+        let (&open, &close) = (code.first()?, code.last()?);
+        let closer = match self.text(open) {
+            "[" => "]",
+            "(" => ")",
+            "{" => "}",
+            _ => return None,
+        };
+        let depth = self.tokens[open].depth;
+        if code.len() < 3 || self.text(close) != closer || self.tokens[close].depth != depth {
+            return None;
+        }
+        // A dict is no list; a generator or comprehension holds no literal of its own.
+        let inner = &code[1..code.len() - 1];
+        let top = |t: &&usize| self.tokens[**t].depth == depth + 1;
+        if inner
+            .iter()
+            .filter(top)
+            .any(|&t| self.is_op(t, ":") || self.is_name(t, "for"))
+        {
+            return None;
+        }
+        let mut elements = Vec::new();
+        let mut start = open + 1;
+        for &t in inner.iter().filter(top) {
+            if self.is_op(t, ",") {
+                elements.push(start..t);
+                start = t + 1;
+            }
+        }
+        if start < close {
+            elements.push(start..close);
+        }
+        Some(elements)
+    }
+
+    /// `value or "default"`: the literal default of an `or` chain.
+    fn or_default(&self, range: Range<usize>) -> Value {
+        let code = self.code_tokens(range);
+        let n = code.len();
+        if n < 3 {
+            return Value::Unknown;
+        }
+        let depth = self.tokens[code[0]].depth;
+        let (last, before) = (code[n - 1], code[n - 2]);
+        if self.tokens[last].kind == TokenKind::String
+            && self.tokens[before].depth == depth
+            && self.is_name(before, "or")
+        {
+            return self.literal(&[&self.tokens[last]]);
+        }
+        Value::Unknown
     }
 
     /// What the expression in `range` evaluates to.
@@ -775,13 +855,8 @@ impl<'a> Analysis<'a> {
                 provider: None,
                 strength: Strength::Weak,
             };
-            match classified {
-                Value::Literal { .. } => self.report(&classified, &value, &place),
-                Value::Env {
-                    default: Some((text, span)),
-                } => self.push_literal(&text, span, &place),
-                _ => {}
-            }
+            // A literal, a list of them, an environment default, `x or "y"`.
+            self.value_in_place(value, place);
         }
     }
 
@@ -867,7 +942,7 @@ fn strong_place(context: &str, provider: Option<&'static str>) -> Place {
 
 /// Assignment targets whose value is a model: config keys, `*_MODEL`, `checkpoint`.
 fn is_model_name(name: &str) -> bool {
-    candidate::config_key_strength(name).is_some()
+    candidate::name_strength(name).is_some()
         || candidate::is_model_variable(name)
         || MODEL_KEYWORDS.contains(&name)
 }

@@ -1,0 +1,264 @@
+//! The model-ish-name lexicon (SPEC "What counts as a model reference",
+//! signal 1): whether an identifier, keyword argument, parameter, field, key,
+//! environment variable or CLI flag names something that holds a model. One
+//! list, read by every extractor.
+//!
+//! A name is split into words at `_`, `-`, `.`, `/` and lower-to-upper case
+//! changes (`HF_MODEL_PATH`, `embed-model`, `modelName`, `tokenizer_repo`).
+//! It is model-ish when a word is in [`WORDS`] and no word is in
+//! [`NOT_A_MODEL`] (`model_type`, `dataset_model`, `hub_model_id`). A value in
+//! such a place counts when it has a model shape or the catalog knows it
+//! (`Strength::Weak`); the exact names of [`STRONG_NAMES`] admit any value.
+
+use crate::model::Strength;
+
+/// Words that mark a name as holding a model.
+const WORDS: &[&str] = &[
+    "model",
+    "models",
+    "llm",
+    "llms",
+    "checkpoint",
+    "ckpt",
+    "tokenizer",
+    "embedding",
+    "embeddings",
+    "embedder",
+    "encoder",
+    "reranker",
+    "tower",
+    "teacher",
+    "student",
+    "judge",
+    "generator",
+    "pretrained",
+];
+
+/// The lexicon words a file must contain (any case) for the prefilter to let
+/// it through: all of [`WORDS`] but the common English words that alone
+/// rarely name a model (`generator`, `judge`, `teacher`, `student`), which
+/// would send most files to the parser.
+pub const TRIGGERS: &[&str] = &[
+    "model",
+    "llm",
+    "checkpoint",
+    "ckpt",
+    "tokenizer",
+    "embed",
+    "encoder",
+    "reranker",
+    "tower",
+    "pretrained",
+];
+
+/// Words that make a model-ish name hold something else: a class, a type, a
+/// data set, a publishing target, arguments, a revision.
+const NOT_A_MODEL: &[&str] = &[
+    "type",
+    "types",
+    "class",
+    "classes",
+    "cls",
+    "kwargs",
+    "args",
+    "arg",
+    "config",
+    "configs",
+    "cfg",
+    "dataset",
+    "datasets",
+    "data",
+    "output",
+    "outputs",
+    "save",
+    "saved",
+    "hub",
+    "push",
+    "upload",
+    "revision",
+    "version",
+    "arch",
+    "architecture",
+    "family",
+    "format",
+    "dir",
+    "dirs",
+    "folder",
+    "cache",
+    "file",
+    "files",
+    "prefix",
+    "suffix",
+    "provider",
+    "providers",
+    "list",
+    "map",
+    "mapping",
+    "registry",
+    "dtype",
+    "device",
+    "max",
+    "min",
+    "size",
+    "len",
+    "length",
+    "tokens",
+    "token",
+    "price",
+    "cost",
+    "costs",
+    "url",
+    "urls",
+    "endpoint",
+    "key",
+    "keys",
+    "id2label",
+    "label",
+    "labels",
+    "parallel",
+    "workers",
+    "kind",
+];
+
+/// Exact names (lower case, `_` and `-` removed) whose value is a model
+/// whatever it looks like.
+const STRONG_NAMES: &[&str] = &[
+    "modelname",
+    "modelid",
+    "modelnameorpath",
+    "pretrainedmodelnameorpath",
+    "nameorpath",
+    "basemodel",
+    "embeddingmodel",
+    "llmmodel",
+    "repoid",
+    "modelrepo",
+    "modelpath",
+    "checkpoint",
+    "visiontower",
+    "rewardmodel",
+];
+
+/// Whether (and how strongly) `name` holds a model.
+pub fn strength(name: &str) -> Option<Strength> {
+    if name.len() > 64 {
+        return None;
+    }
+    let mut compact = [0u8; 64];
+    let mut len = 0;
+    for byte in name.bytes().filter(|b| *b != b'_' && *b != b'-') {
+        compact[len] = byte.to_ascii_lowercase();
+        len += 1;
+    }
+    let compact = std::str::from_utf8(&compact[..len]).ok()?;
+    if STRONG_NAMES.contains(&compact) {
+        return Some(Strength::Strong);
+    }
+    if holds_something_else(name) {
+        return None;
+    }
+    // A plural counts as its word: `RERANKERS`, `checkpoints`.
+    let in_lexicon = |word: &str| {
+        let singular = word.strip_suffix(['s', 'S']).unwrap_or(word);
+        WORDS
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case(word) || w.eq_ignore_ascii_case(singular))
+    };
+    words(name).any(in_lexicon).then_some(Strength::Weak)
+}
+
+/// Whether `name` is model-ish at all.
+pub fn is_model_ish(name: &str) -> bool {
+    strength(name).is_some()
+}
+
+/// Whether a word of `name` says it holds something else than a model
+/// (`hub_model_id`, `MODEL_TYPE`, `dataset_model`).
+pub fn holds_something_else(name: &str) -> bool {
+    words(name).any(|word| NOT_A_MODEL.iter().any(|w| w.eq_ignore_ascii_case(word)))
+}
+
+/// The words of a name: split at separators and lower-to-upper case changes.
+fn words(name: &str) -> impl Iterator<Item = &str> {
+    let bytes = name.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i <= bytes.len() {
+            let at = i;
+            i += 1;
+            let boundary = at == bytes.len()
+                || matches!(bytes[at], b'_' | b'-' | b'.' | b'/' | b' ')
+                || (at > start
+                    && bytes[at].is_ascii_uppercase()
+                    && bytes[at - 1].is_ascii_lowercase());
+            if !boundary {
+                continue;
+            }
+            let word = &name[start..at];
+            start = if at < bytes.len() && bytes[at].is_ascii_uppercase() {
+                at
+            } else {
+                at + 1
+            };
+            if !word.is_empty() {
+                return Some(word);
+            }
+        }
+        None
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_split_at_separators_and_case_changes() {
+        let split = |n| words(n).collect::<Vec<_>>();
+        assert_eq!(split("HF_MODEL_PATH"), ["HF", "MODEL", "PATH"]);
+        assert_eq!(split("modelName"), ["model", "Name"]);
+        assert_eq!(split("tokenizer-repo.x"), ["tokenizer", "repo", "x"]);
+        assert_eq!(split("getEmbeddingsModel"), ["get", "Embeddings", "Model"]);
+        assert_eq!(split("__x__"), ["x"]);
+        assert_eq!(split("模型_model"), ["模型", "model"]);
+    }
+
+    #[test]
+    fn model_ish_names() {
+        for name in [
+            "model",
+            "HF_MODEL_PATH",
+            "tokenizer_repo",
+            "SUPPORTED_MODELS",
+            "judge_model",
+            "embedModel",
+            "DEFAULT_LLM",
+            "teacher",
+            "smart_llm",
+            "--vision-tower",
+            "reranker_name",
+        ] {
+            assert!(is_model_ish(name), "{name}");
+        }
+        for name in [
+            "model_type",
+            "modelClass",
+            "dataset_name",
+            "hub_model_id",
+            "output_model_dir",
+            "model_kwargs",
+            "max_model_len",
+            "name",
+            "remodel",
+            "models_dir",
+            "model_config",
+        ] {
+            assert!(!is_model_ish(name), "{name}");
+        }
+        assert_eq!(strength("model_name"), Some(Strength::Strong));
+        assert_eq!(strength("Model-Id"), Some(Strength::Strong));
+        assert_eq!(strength("model"), Some(Strength::Weak));
+        assert_eq!(strength(&"m".repeat(65)), None);
+    }
+}
