@@ -347,6 +347,7 @@ impl Analysis<'_> {
             match self.text(i) {
                 "(" => self.call(i),
                 ":" => self.property(i),
+                "=" => self.assignment(i),
                 _ => {}
             }
         }
@@ -420,10 +421,8 @@ impl Analysis<'_> {
             Kind::Str => self.src[key_token.content.clone()].to_string(),
             _ => return,
         };
-        let strength = match key.as_str() {
-            "modelName" | "modelId" | "model_name" | "model_id" => Strength::Strong,
-            "model" => Strength::Weak,
-            _ => return,
+        let Some(strength) = candidate::name_strength(&key) else {
+            return;
         };
         let (strength, provider) = match self.enclosing_sdk_call(colon) {
             Some(provider) => (Strength::Strong, provider),
@@ -431,6 +430,47 @@ impl Analysis<'_> {
         };
         let end = self.value_end(colon + 1);
         self.value(colon + 1..end, &format!("{key}:"), provider, strength);
+    }
+
+    /// `name = value`, `this.model = x ?? "y"`, a class field `model = "x"`:
+    /// a lexicon name's value.
+    fn assignment(&mut self, eq: usize) {
+        let Some(name) = eq
+            .checked_sub(1)
+            .filter(|&i| self.tokens[i].kind == Kind::Name)
+        else {
+            return;
+        };
+        let name = self.text(name).to_string();
+        let Some(strength) = candidate::name_strength(&name) else {
+            return;
+        };
+        let end = self.statement_end(eq + 1);
+        self.value(eq + 1..end, &format!("assign:{name}"), None, strength);
+    }
+
+    /// The end of an assigned value: `;` or `,` at its depth, a closing
+    /// bracket, or a name right after a complete value (a new statement
+    /// without a semicolon, as class fields are written).
+    fn statement_end(&self, start: usize) -> usize {
+        let Some(depth) = self.tokens.get(start).map(|t| t.depth) else {
+            return start;
+        };
+        let mut previous_completes = false;
+        for i in start..self.tokens.len() {
+            let t = &self.tokens[i];
+            let text = self.text(i);
+            if t.depth < depth || (t.depth == depth && matches!(text, ";" | ",")) {
+                return i;
+            }
+            if t.depth == depth && t.kind == Kind::Name && previous_completes && i > start {
+                return i;
+            }
+            previous_completes = t.depth == depth
+                && (matches!(t.kind, Kind::Str | Kind::Name | Kind::Other)
+                    || matches!(text, ")" | "]" | "}"));
+        }
+        self.tokens.len()
     }
 
     /// The object holding the property at `colon` is an argument of a known SDK call.
@@ -473,6 +513,34 @@ impl Analysis<'_> {
         };
         let t = &self.tokens[first];
         let single = first == last;
+        if self.text(first) == "[" && self.text(last) == "]" && self.tokens[last].depth == t.depth {
+            // An array of ids: each string element.
+            let inner = t.depth + 1;
+            for i in first + 1..last {
+                let element = &self.tokens[i];
+                let alone =
+                    matches!(self.text(i - 1), "[" | ",") && matches!(self.text(i + 1), "]" | ",");
+                if element.kind == Kind::Str && element.depth == inner && alone && !element.dynamic
+                {
+                    self.push(element.content.clone(), context, provider, strength, false);
+                }
+            }
+            return;
+        }
+        let read_from_env = strength == Strength::Strong && self.text(first) == "process";
+        if !single && !read_from_env {
+            // `fields.model ?? "default"`, `opts.model || "default"`.
+            let depth = t.depth;
+            let defaulted = last > first
+                && self.tokens[last].kind == Kind::Str
+                && !self.tokens[last].dynamic
+                && matches!(self.text(last - 1), "??" | "||")
+                && self.tokens[last - 1].depth == depth;
+            if defaulted {
+                let content = self.tokens[last].content.clone();
+                self.push(content, context, provider, strength, false);
+            }
+        }
         if t.kind == Kind::Str && single && !t.dynamic {
             self.push(t.content.clone(), context, provider, strength, false);
         } else if t.kind == Kind::Str && single && t.dynamic {
