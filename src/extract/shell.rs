@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use crate::extract::candidate;
+use crate::extract::{candidate, lexicon};
 use crate::model::{Found, RefKind, Strength};
 
 /// Finds the model references of a shell script.
@@ -402,39 +402,81 @@ fn first_positional<'w>(args: &'w [Word], value_options: &[&str]) -> Option<&'w 
     None
 }
 
-/// `--model X`, `--model=X`, `-hf X` anywhere in a command.
+/// `--model X`, `--model=X`, `-hf X` anywhere in a command (strong); any other
+/// option whose name is a lexicon word (`--tokenizer X`, `--judge-model=X`,
+/// weak); the `name=value` pairs of `--model_args` whose names are
+/// (`pretrained=X,dtype=auto`). lm-eval's `--model` names a backend (`hf`).
 fn model_options(words: &[Word], text: &str, out: &mut Vec<Found>) {
+    let lm_eval = words
+        .iter()
+        .take(4)
+        .any(|w| matches!(w.value.as_str(), "lm_eval" | "lm-eval"));
     for (i, word) in words.iter().enumerate() {
-        if let Some(option) = MODEL_OPTIONS.iter().find(|o| word.value == **o) {
-            if let Some(value) = words
+        let Some(flag) = word.value.strip_prefix('-') else {
+            continue;
+        };
+        let (option, inline) = match word.value.split_once('=') {
+            Some((option, _)) => (option, true),
+            None => (word.value.as_str(), false),
+        };
+        let value = if inline {
+            Some((word, option.len() + 1))
+        } else {
+            words
                 .get(i + 1)
                 .filter(|v| !v.value.starts_with('-') || v.dynamic)
-            {
+                .map(|v| (v, 0))
+        };
+        let Some((value_word, start)) = value else {
+            continue;
+        };
+        let name = flag.trim_start_matches('-').split('=').next().unwrap_or("");
+        if matches!(name, "model_args" | "model-args") {
+            key_value_pairs(value_word, start, option, text, out);
+            continue;
+        }
+        let strength = if MODEL_OPTIONS.contains(&option) {
+            if lm_eval && option == "--model" {
+                continue;
+            }
+            Strength::Strong
+        } else if option.starts_with("--") && lexicon::is_model_ish(name) {
+            Strength::Weak
+        } else {
+            continue;
+        };
+        push(
+            value_word,
+            start..value_word.value.len(),
+            option,
+            None,
+            strength,
+            text,
+            out,
+        );
+    }
+}
+
+/// `pretrained=X,tokenizer=Y,dtype=auto`: the values of model-ish names.
+fn key_value_pairs(word: &Word, start: usize, option: &str, text: &str, out: &mut Vec<Found>) {
+    let mut offset = start;
+    for pair in word.value[start..].split(',') {
+        if let Some((key, value)) = pair.split_once('=') {
+            if !value.is_empty() && candidate::name_strength(key).is_some() {
+                let from = offset + key.len() + 1;
+                let context = format!("{option} {key}=");
                 push(
-                    value,
-                    0..value.value.len(),
-                    option,
+                    word,
+                    from..from + value.len(),
+                    &context,
                     None,
-                    Strength::Strong,
+                    Strength::Weak,
                     text,
                     out,
                 );
             }
-        } else if let Some(option) = MODEL_OPTIONS
-            .iter()
-            .find(|o| word.value.starts_with(&format!("{o}=")))
-        {
-            let start = option.len() + 1;
-            push(
-                word,
-                start..word.value.len(),
-                option,
-                None,
-                Strength::Strong,
-                text,
-                out,
-            );
         }
+        offset += pair.len() + 1;
     }
 }
 

@@ -55,6 +55,9 @@ struct Place {
     context: String,
     provider: Option<&'static str>,
     strength: Strength,
+    /// An argument of a known API (a `CallRule`), where even a value that
+    /// cannot be traced is a model chosen at run time.
+    api: bool,
 }
 
 /// A name used in a strong context, resolved once all assignments are known.
@@ -393,6 +396,7 @@ impl<'a> Analysis<'a> {
             context: format!("{callee_last}({keyword}=)"),
             provider: rule.and_then(|r| r.provider),
             strength,
+            api: false,
         })
     }
 
@@ -455,6 +459,7 @@ impl<'a> Analysis<'a> {
                 context: format!("default:{}", self.text(name)),
                 provider: None,
                 strength,
+                api: false,
             };
             self.value_in_place(eq + 1..arg.end, place);
         }
@@ -480,6 +485,7 @@ impl<'a> Analysis<'a> {
                 context: format!("key:{key}"),
                 provider: None,
                 strength: Strength::Weak,
+                api: false,
             };
             self.value_in_place(code[colon] + 1..arg.end, place);
         }
@@ -522,8 +528,47 @@ impl<'a> Analysis<'a> {
                     self.push_literal(text, span.clone(), place);
                 }
             }
+            // A name with no visible value, an attribute, a call: the model
+            // is chosen at run time (reported in strong places only).
+            Value::Var(_) | Value::Unknown if place.api && self.may_name_a_model(expression) => {
+                self.push_dynamic(expression, place);
+            }
             Value::Var(_) | Value::Unknown => {}
         }
+    }
+
+    /// Whether an untraced expression may hold a model id: not a constant
+    /// (`None`, a number), not a call that builds a path (`str(tmp_path)`,
+    /// `a / "b"`), not a name for a place on disk (`tmp_dirname`, `output_dir`).
+    fn may_name_a_model(&self, expression: &Range<usize>) -> bool {
+        const ON_DISK: &[&str] = &[
+            "tmp",
+            "temp",
+            "tmpdir",
+            "tmpdirname",
+            "dir",
+            "dirname",
+            "folder",
+            "output",
+            "save",
+            "saved",
+            "cache",
+            "local",
+        ];
+        let code = self.code_tokens(expression.clone());
+        let Some(&last) = code.last() else {
+            return false;
+        };
+        let text = self.text(last);
+        let constant = matches!(text, "None" | "True" | "False" | "...")
+            || text.bytes().next().is_some_and(|b| b.is_ascii_digit());
+        let builds = code
+            .iter()
+            .any(|&t| self.is_op(t, "(") || self.is_op(t, "/"));
+        let on_disk = text
+            .split('_')
+            .any(|word| ON_DISK.iter().any(|w| w.eq_ignore_ascii_case(word)));
+        !(constant || builds || on_disk)
     }
 
     fn push_literal(&mut self, text: &str, span: Range<usize>, place: &Place) {
@@ -854,6 +899,7 @@ impl<'a> Analysis<'a> {
                 context: format!("assign:{name}"),
                 provider: None,
                 strength: Strength::Weak,
+                api: false,
             };
             // A literal, a list of them, an environment default, `x or "y"`.
             self.value_in_place(value, place);
@@ -937,6 +983,7 @@ fn strong_place(context: &str, provider: Option<&'static str>) -> Place {
         context: context.to_string(),
         provider,
         strength: Strength::Strong,
+        api: true,
     }
 }
 

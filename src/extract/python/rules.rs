@@ -38,6 +38,8 @@ const GOOGLE: Option<&str> = Some("google");
 const OLLAMA: Option<&str> = Some("ollama");
 
 pub static CALL_RULES: &[CallRule] = &[
+    // PEFT: the first argument is the base model object, the adapter id second.
+    rule("PeftModel.from_pretrained", Some(1), &["model_id"], HF),
     rule(
         "from_pretrained",
         Some(0),
