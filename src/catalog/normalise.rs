@@ -28,7 +28,23 @@ pub fn normalise(text: &str) -> String {
 
 /// The canonical form of a name with its case kept: no URL prefix, no
 /// revision, no hub quantisation tag, no `models/` prefix of Google's REST names.
+/// Repeated until nothing changes (a stripped prefix can uncover white space or
+/// another prefix), so that canonicalising is idempotent.
 pub fn canonical(text: &str) -> String {
+    let mut current = canonical_once(text);
+    // Every step that changes the text shortens it, so this ends; the bound
+    // only makes that plain.
+    for _ in 0..=text.len() {
+        let next = canonical_once(&current);
+        if next == current {
+            break;
+        }
+        current = next;
+    }
+    current
+}
+
+fn canonical_once(text: &str) -> String {
     let mut s = text.trim();
     for prefix in ["https://", "http://", "www."] {
         s = strip_prefix_ignore_case(s, prefix).unwrap_or(s);
