@@ -44,6 +44,9 @@ impl RefKind {
 /// model-ish name) only one that has a model shape or that the catalog knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Strength {
+    /// Any string literal (SPEC signal 2): counts only when its whole value
+    /// is a catalog id or alias that is not an ordinary word.
+    Named,
     Weak,
     Strong,
 }

@@ -295,6 +295,13 @@ impl Catalog {
         self.lookup(text).is_some()
     }
 
+    /// Whether a name is an entry's id or alias (no pattern is tried).
+    pub fn knows_exactly(&self, text: &str) -> bool {
+        normalise::lookup_keys(text)
+            .iter()
+            .any(|key| self.exact.contains_key(key))
+    }
+
     /// The entry a name resolves to: exact ids and aliases first, for each
     /// lookup key in turn; then the most specific pattern.
     pub fn lookup(&self, text: &str) -> Option<(usize, MatchKind, String)> {

@@ -176,14 +176,42 @@ pub fn is_candidate(found: &Found) -> bool {
     found.dynamic || (is_identifier_like(&found.text) && !is_local_path(&found.text))
 }
 
+/// What the catalog knows of names: `any` by an id, alias or pattern;
+/// `exactly` by an id or alias only (cheaper: no pattern is tried).
+pub struct Known<'a> {
+    pub any: &'a dyn Fn(&str) -> bool,
+    pub exactly: &'a dyn Fn(&str) -> bool,
+}
+
+impl Known<'_> {
+    /// Knows nothing (extractor tests).
+    pub const NOTHING: Known<'static> = Known {
+        any: &|_| false,
+        exactly: &|_| false,
+    };
+}
+
 /// Whether a candidate counts as a reference: dynamic and strong ones always;
-/// a weak one when it has a model shape or the catalog knows it (`known`).
-pub fn counts(dynamic: bool, strength: Strength, text: &str, known: &dyn Fn(&str) -> bool) -> bool {
-    dynamic || strength == Strength::Strong || has_model_shape(text) || known(text)
+/// a weak one when it has a model shape or the catalog knows it; a bare
+/// literal (signal 2) when the catalog knows it exactly and it is no
+/// ordinary word (`gpt2`, `mistral`, `phi` name other things too).
+pub fn counts(dynamic: bool, strength: Strength, text: &str, known: &Known<'_>) -> bool {
+    match strength {
+        _ if dynamic => true,
+        Strength::Strong => true,
+        Strength::Weak => has_model_shape(text) || (known.any)(text),
+        Strength::Named => !is_ordinary_word(text) && (known.exactly)(text),
+    }
+}
+
+/// A name that is also an ordinary word or class name: no separator at all
+/// (`gpt2`, `llama3`, `mistral`, `bert`), so only a place makes it a model.
+pub fn is_ordinary_word(text: &str) -> bool {
+    !text.contains(['-', '/', ':', '.', '@'])
 }
 
 /// `is_candidate` and `counts` together.
-pub fn admit(found: &Found, known: &dyn Fn(&str) -> bool) -> bool {
+pub fn admit(found: &Found, known: &Known<'_>) -> bool {
     is_candidate(found) && counts(found.dynamic, found.strength, &found.text, known)
 }
 

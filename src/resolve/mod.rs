@@ -72,7 +72,13 @@ pub fn resolve(
     let mut cards = local;
     references
         .into_iter()
-        .filter(|r| candidate::counts(r.dynamic, r.strength, &r.text, &|t| catalog.knows(t)))
+        .filter(|r| {
+            let known = candidate::Known {
+                any: &|t| catalog.knows(t),
+                exactly: &|t| catalog.knows_exactly(t),
+            };
+            candidate::counts(r.dynamic, r.strength, &r.text, &known)
+        })
         .map(|reference| {
             let resolved = resolve_one(reference, catalog, as_of);
             if let Some(info) = artifacts

@@ -6,6 +6,7 @@
 //! parameters. A name passed to a strong context is resolved afterwards to the
 //! literal it was assigned, and the reference is reported at that literal.
 
+mod literals;
 mod rules;
 pub mod tokenize;
 
@@ -22,6 +23,7 @@ pub fn extract(src: &str, out: &mut Vec<Found>) {
     let tokens = tokenize(src);
     let mut analysis = Analysis::new(src, &tokens);
     analysis.run();
+    literals::find(src, &tokens, &mut analysis.found);
     analysis.finish(out);
 }
 

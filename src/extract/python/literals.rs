@@ -1,0 +1,202 @@
+//! Known names anywhere (SPEC signal 2): every string literal of a Python
+//! text that could be a catalog name, outside the negative places —
+//! docstrings, comparisons and membership tests, dict keys and subscripts
+//! (lookup tables), messages (`print`, logging, exceptions, `assert`,
+//! `raise`) and string methods. Reported as `Strength::Named`: resolution
+//! keeps only those the catalog knows by id or alias.
+
+use crate::extract::candidate;
+use crate::model::{Found, RefKind, Strength};
+
+use super::tokenize::{Token, TokenKind};
+
+/// Calls whose string arguments are text, a key or a pattern, never a model.
+const TEXT_CALLS: &[&str] = &[
+    "print",
+    "startswith",
+    "endswith",
+    "replace",
+    "split",
+    "rsplit",
+    "removeprefix",
+    "removesuffix",
+    "index",
+    "find",
+    "rfind",
+    "count",
+    "get",
+    "pop",
+    "setdefault",
+    "format",
+    "join",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "warn",
+    "warning",
+    "info",
+    "debug",
+    "error",
+    "exception",
+    "critical",
+    "log",
+    "isinstance",
+    "getattr",
+    "hasattr",
+    "setattr",
+    "match",
+    "search",
+    "sub",
+    "fullmatch",
+    "compile",
+    "skip",
+    "skipif",
+    "xfail",
+    "mark",
+    "environ",
+    "getenv",
+    "encoding_for_model",
+    "load_dataset",
+];
+
+/// Statements whose strings are messages.
+const MESSAGE_STATEMENTS: &[&str] = &["assert", "raise", "del", "import", "from", "global"];
+
+pub fn find(src: &str, tokens: &[Token], out: &mut Vec<Found>) {
+    let text = |i: usize| tokens[i].text(src);
+    let code = |i: usize| tokens[i].kind != TokenKind::Comment;
+    let mut openers: Vec<usize> = Vec::new();
+    let mut line_start = 0;
+    let mut previous: Option<usize> = None;
+    for i in 0..tokens.len() {
+        let token = &tokens[i];
+        match token.kind {
+            TokenKind::Comment => continue,
+            TokenKind::Newline => {
+                line_start = i + 1;
+                openers.clear();
+                previous = None;
+                continue;
+            }
+            TokenKind::Op => match text(i) {
+                "(" | "[" | "{" => openers.push(i),
+                ")" | "]" | "}" => {
+                    openers.pop();
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+        let next = (i + 1..tokens.len()).find(|&n| code(n));
+        if token.kind == TokenKind::String
+            && is_candidate_literal(
+                src,
+                tokens,
+                i,
+                previous,
+                next,
+                openers.last().copied(),
+                line_start,
+            )
+        {
+            push(src, token, out);
+        }
+        previous = Some(i);
+    }
+}
+
+fn is_candidate_literal(
+    src: &str,
+    tokens: &[Token],
+    at: usize,
+    previous: Option<usize>,
+    next: Option<usize>,
+    opener: Option<usize>,
+    line_start: usize,
+) -> bool {
+    let text = |i: usize| tokens[i].text(src);
+    let kind = |i: usize| tokens[i].kind;
+    let Some(info) = tokens[at].string.as_ref() else {
+        return false;
+    };
+    if info.has_fields {
+        return false;
+    }
+    let content = src.get(info.content()).unwrap_or("");
+    if content.len() > 128
+        || candidate::is_ordinary_word(content)
+        || !candidate::is_identifier_like(content)
+    {
+        return false;
+    }
+    // Implicit concatenation, a docstring or a bare expression statement.
+    if previous.is_some_and(|p| kind(p) == TokenKind::String)
+        || next.is_some_and(|n| kind(n) == TokenKind::String)
+        || (previous.is_none() && next.is_none_or(|n| kind(n) == TokenKind::Newline))
+    {
+        return false;
+    }
+    let comparison = |i: usize| {
+        matches!(
+            text(i),
+            "==" | "!=" | "<" | ">" | "<=" | ">=" | "in" | "is" | "not" | "%"
+        )
+    };
+    if previous.is_some_and(comparison) || next.is_some_and(comparison) {
+        return false;
+    }
+    // A dict key: `{"gpt-4o": 128_000}` is a table about models, not a use.
+    if next.is_some_and(|n| text(n) == ":") && opener.is_some_and(|o| text(o) == "{") {
+        return false;
+    }
+    if tokens
+        .get(line_start)
+        .is_some_and(|t| t.kind == TokenKind::Name && MESSAGE_STATEMENTS.contains(&t.text(src)))
+    {
+        return false;
+    }
+    let Some(open) = opener else {
+        return true;
+    };
+    let before = open.checked_sub(1).filter(|&b| b >= line_start);
+    match (text(open), before) {
+        // `x in ["gpt-4", "gpt-4o"]`: membership.
+        (_, Some(b)) if matches!(text(b), "in" | "not") => false,
+        // `table["gpt-4o"]`: a lookup.
+        ("[", Some(b)) => {
+            !(kind(b) == TokenKind::Name && !is_keyword(text(b))) && !matches!(text(b), ")" | "]")
+        }
+        ("(", Some(b)) if kind(b) == TokenKind::Name => {
+            let callee = text(b);
+            !(TEXT_CALLS.contains(&callee)
+                || callee.ends_with("Error")
+                || callee.ends_with("Exception")
+                || callee.ends_with("Warning"))
+        }
+        _ => true,
+    }
+}
+
+fn is_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "return" | "yield" | "and" | "or" | "if" | "else" | "for" | "lambda" | "await"
+    )
+}
+
+fn push(src: &str, token: &Token, out: &mut Vec<Found>) {
+    let Some(info) = token.string.as_ref() else {
+        return;
+    };
+    let span = info.content();
+    let value = super::decode_string(src.get(span.clone()).unwrap_or(""), info.raw);
+    out.push(Found {
+        provider: candidate::provider_from_shape(&value),
+        text: value,
+        span,
+        kind: RefKind::Code,
+        context: "literal".to_string(),
+        dynamic: false,
+        strength: Strength::Named,
+    });
+}
