@@ -164,7 +164,9 @@ fn is_candidate_literal(
         (_, Some(b)) if matches!(text(b), "in" | "not") => false,
         // `table["gpt-4o"]`: a lookup.
         ("[", Some(b)) => {
-            !(kind(b) == TokenKind::Name && !is_keyword(text(b))) && !matches!(text(b), ")" | "]")
+            let indexed = (kind(b) == TokenKind::Name && !is_keyword(text(b)))
+                || matches!(text(b), ")" | "]");
+            !indexed
         }
         ("(", Some(b)) if kind(b) == TokenKind::Name => {
             let callee = text(b);
