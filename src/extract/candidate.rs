@@ -282,8 +282,11 @@ pub fn name_strength(name: &str) -> Option<Strength> {
 /// Environment-variable style names that hold a model whatever its value
 /// looks like: `…MODEL`, `…MODEL_NAME`, `…MODEL_ID`.
 pub fn has_model_suffix(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    (upper.ends_with("MODEL") || upper.ends_with("MODEL_NAME") || upper.ends_with("MODEL_ID"))
+    let ends_with = |suffix: &str| {
+        name.len() >= suffix.len()
+            && name.as_bytes()[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    (ends_with("MODEL") || ends_with("MODEL_NAME") || ends_with("MODEL_ID"))
         && !crate::extract::lexicon::holds_something_else(name)
 }
 

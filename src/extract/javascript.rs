@@ -417,19 +417,20 @@ impl Analysis<'_> {
         };
         let key_token = &self.tokens[key_index];
         let key = match key_token.kind {
-            Kind::Name => self.text(key_index).to_string(),
-            Kind::Str => self.src[key_token.content.clone()].to_string(),
+            Kind::Name => self.text(key_index),
+            Kind::Str => &self.src[key_token.content.clone()],
             _ => return,
         };
-        let Some(strength) = candidate::name_strength(&key) else {
+        let Some(strength) = candidate::name_strength(key) else {
             return;
         };
+        let context = format!("{key}:");
         let (strength, provider) = match self.enclosing_sdk_call(colon) {
             Some(provider) => (Strength::Strong, provider),
             None => (strength, None),
         };
         let end = self.value_end(colon + 1);
-        self.value(colon + 1..end, &format!("{key}:"), provider, strength);
+        self.value(colon + 1..end, &context, provider, strength);
     }
 
     /// `name = value`, `this.model = x ?? "y"`, a class field `model = "x"`:
@@ -441,12 +442,12 @@ impl Analysis<'_> {
         else {
             return;
         };
-        let name = self.text(name).to_string();
-        let Some(strength) = candidate::name_strength(&name) else {
+        let Some(strength) = candidate::name_strength(self.text(name)) else {
             return;
         };
+        let context = format!("assign:{}", self.text(name));
         let end = self.statement_end(eq + 1);
-        self.value(eq + 1..end, &format!("assign:{name}"), None, strength);
+        self.value(eq + 1..end, &context, None, strength);
     }
 
     /// The end of an assigned value: `;` or `,` at its depth, a closing

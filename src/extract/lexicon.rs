@@ -35,19 +35,19 @@ const WORDS: &[&str] = &[
 ];
 
 /// The lexicon words a file must contain (any case) for the prefilter to let
-/// it through: all of [`WORDS`] but the common English words that alone
-/// rarely name a model (`generator`, `judge`, `teacher`, `student`), which
-/// would send most files to the parser.
+/// it through: the words of [`WORDS`] that are rare outside model code. The
+/// common ones (`encoder`, `embedding`, `generator`, `tower`, `judge`,
+/// `teacher`, `student`) are in most machine-learning files and would send
+/// them all to the parser (measured: +20% time on the large benchmark
+/// corpus); a file that uses such a name for a model nearly always says
+/// `model` somewhere too.
 pub const TRIGGERS: &[&str] = &[
     "model",
     "llm",
     "checkpoint",
     "ckpt",
     "tokenizer",
-    "embed",
-    "encoder",
     "reranker",
-    "tower",
     "pretrained",
 ];
 
@@ -141,7 +141,9 @@ const STRONG_NAMES: &[&str] = &[
 
 /// Whether (and how strongly) `name` holds a model.
 pub fn strength(name: &str) -> Option<Strength> {
-    if name.len() > 64 {
+    // Most names hold no lexicon word at all: one automaton pass rejects them
+    // (this runs for every keyword, key and assignment of a scan).
+    if name.len() > 64 || !may_hold_a_word(name) {
         return None;
     }
     let mut compact = [0u8; 64];
@@ -165,6 +167,30 @@ pub fn strength(name: &str) -> Option<Strength> {
             .any(|w| w.eq_ignore_ascii_case(word) || w.eq_ignore_ascii_case(singular))
     };
     words(name).any(in_lexicon).then_some(Strength::Weak)
+}
+
+/// Whether `name` contains a lexicon word or a strong name, in any case and
+/// with any separators: a superset of the names [`strength`] accepts.
+fn may_hold_a_word(name: &str) -> bool {
+    use aho_corasick::{AhoCorasick, AhoCorasickKind};
+    static AUTOMATON: std::sync::OnceLock<AhoCorasick> = std::sync::OnceLock::new();
+    AUTOMATON
+        .get_or_init(|| {
+            let extra = [
+                "repo_id",
+                "repoid",
+                "repo-id",
+                "name_or_path",
+                "nameorpath",
+                "name-or-path",
+            ];
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(WORDS.iter().copied().chain(extra))
+                .expect("static words build an automaton")
+        })
+        .is_match(name)
 }
 
 /// Whether `name` is model-ish at all.

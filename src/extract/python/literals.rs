@@ -1,4 +1,4 @@
-//! Known names anywhere (SPEC signal 2): every string literal of a Python
+//! Known names anywhere (SPEC signal 2): each string literal of a Python
 //! text that could be a catalog name, outside the negative places —
 //! docstrings, comparisons and membership tests, dict keys and subscripts
 //! (lookup tables), messages (`print`, logging, exceptions, `assert`,
@@ -62,47 +62,45 @@ const TEXT_CALLS: &[&str] = &[
 /// Statements whose strings are messages.
 const MESSAGE_STATEMENTS: &[&str] = &["assert", "raise", "del", "import", "from", "global"];
 
-pub fn find(src: &str, tokens: &[Token], out: &mut Vec<Found>) {
-    let text = |i: usize| tokens[i].text(src);
-    let code = |i: usize| tokens[i].kind != TokenKind::Comment;
-    let mut openers: Vec<usize> = Vec::new();
-    let mut line_start = 0;
-    let mut previous: Option<usize> = None;
-    for i in 0..tokens.len() {
-        let token = &tokens[i];
-        match token.kind {
-            TokenKind::Comment => continue,
-            TokenKind::Newline => {
-                line_start = i + 1;
-                openers.clear();
-                previous = None;
-                continue;
-            }
-            TokenKind::Op => match text(i) {
-                "(" | "[" | "{" => openers.push(i),
-                ")" | "]" | "}" => {
-                    openers.pop();
-                }
-                _ => {}
-            },
-            _ => {}
-        }
-        let next = (i + 1..tokens.len()).find(|&n| code(n));
-        if token.kind == TokenKind::String
-            && is_candidate_literal(
-                src,
-                tokens,
-                i,
-                previous,
-                next,
-                openers.last().copied(),
-                line_start,
-            )
-        {
-            push(src, token, out);
-        }
-        previous = Some(i);
+/// Reports the string token at `at` when it may be a catalog name in a place
+/// that is not negative. `opener` is the innermost open bracket, `line_start`
+/// the first token of the logical line (the caller tracks both).
+pub fn consider(
+    src: &str,
+    tokens: &[Token],
+    at: usize,
+    opener: Option<usize>,
+    line_start: usize,
+    out: &mut Vec<Found>,
+) {
+    if !may_be_a_name(src, &tokens[at]) {
+        return;
     }
+    let code = |i: &usize| tokens[*i].kind != TokenKind::Comment;
+    let previous = (line_start..at).rev().find(code);
+    let next = (at + 1..tokens.len()).find(code);
+    if is_candidate_literal(src, tokens, at, previous, next, opener, line_start) {
+        push(src, &tokens[at], out);
+    }
+}
+
+/// A cheap look at a string's bytes: short, with a separator (names without
+/// one are ordinary words), without white space; no f-string.
+fn may_be_a_name(src: &str, token: &Token) -> bool {
+    let Some(info) = token.string.as_ref() else {
+        return false;
+    };
+    let content = info.content();
+    let Some(bytes) = src.as_bytes().get(content) else {
+        return false;
+    };
+    !info.has_fields
+        && !bytes.is_empty()
+        && bytes.len() <= 128
+        && bytes
+            .iter()
+            .any(|b| matches!(b, b'-' | b'/' | b':' | b'.' | b'@'))
+        && !bytes.iter().any(|b| b.is_ascii_whitespace() || *b == b'{')
 }
 
 fn is_candidate_literal(

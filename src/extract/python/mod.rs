@@ -23,7 +23,6 @@ pub fn extract(src: &str, out: &mut Vec<Found>) {
     let tokens = tokenize(src);
     let mut analysis = Analysis::new(src, &tokens);
     analysis.run();
-    literals::find(src, &tokens, &mut analysis.found);
     analysis.finish(out);
 }
 
@@ -167,6 +166,18 @@ impl<'a> Analysis<'a> {
                 TokenKind::Newline => {
                     self.end_line(i);
                     self.line_start = i + 1;
+                }
+                TokenKind::String => {
+                    // The innermost open bracket: a frame's callee ends at it.
+                    let opener = self.frames.last().map(|f| f.callee.end);
+                    literals::consider(
+                        self.src,
+                        self.tokens,
+                        i,
+                        opener,
+                        self.line_start,
+                        &mut self.found,
+                    );
                 }
                 _ => {}
             }
@@ -991,9 +1002,9 @@ fn strong_place(context: &str, provider: Option<&'static str>) -> Place {
 
 /// Assignment targets whose value is a model: config keys, `*_MODEL`, `checkpoint`.
 fn is_model_name(name: &str) -> bool {
-    candidate::name_strength(name).is_some()
-        || candidate::is_model_variable(name)
-        || MODEL_KEYWORDS.contains(&name)
+    MODEL_KEYWORDS.contains(&name)
+        || candidate::has_model_suffix(name)
+        || candidate::name_strength(name).is_some()
 }
 
 /// The value of a string literal's content (escapes decoded unless raw).
