@@ -11,6 +11,14 @@ pub fn lookup_keys(text: &str) -> Vec<String> {
             keys.push(key);
         }
     };
+    // A routing prefix (`openai/gpt-4o`, `openai:gpt-4o`, `bedrock/…`) names
+    // the provider, not the model: the name after it is looked up too.
+    if let Some(routed) = strip_route(&base) {
+        push(routed.to_string());
+        if let Some(undated) = strip_date_snapshot(routed) {
+            push(undated);
+        }
+    }
     // Ollama `name:tag`: the tagged name first, then the bare name.
     if let Some((name, _tag)) = base.split_once(':') {
         push(name.to_string());
@@ -79,6 +87,39 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
     let head = text.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
         .then(|| &text[prefix.len()..])
+}
+
+/// LiteLLM / OpenRouter provider routes and LangChain `provider:` prefixes
+/// (SPEC "Names with a route or a file"), lower case.
+const ROUTES: &[&str] = &[
+    "openai",
+    "azure",
+    "azure_ai",
+    "bedrock",
+    "vertex_ai",
+    "gemini",
+    "anthropic",
+    "mistral",
+    "cohere",
+    "groq",
+    "together_ai",
+    "fireworks_ai",
+    "deepseek",
+    "xai",
+    "openrouter",
+    "huggingface",
+    "ollama",
+    "ollama_chat",
+    "google_genai",
+    "google",
+    "text-completion-openai",
+];
+
+/// The model name after a routing prefix (`openai/gpt-4o` → `gpt-4o`), if any.
+pub fn strip_route(name: &str) -> Option<&str> {
+    let at = name.find(['/', ':'])?;
+    let (route, rest) = (&name[..at], &name[at + 1..]);
+    (ROUTES.contains(&route) && !rest.is_empty()).then_some(rest)
 }
 
 /// Name suffixes of quantised or converted uploads (shared/reference §4.1).
@@ -194,6 +235,20 @@ mod tests {
         );
         assert_eq!(lookup_keys("llama2:7b-chat"), ["llama2:7b-chat", "llama2"]);
         assert_eq!(lookup_keys("gpt-4o"), ["gpt-4o"]);
+        assert_eq!(
+            lookup_keys("openai/gpt-4o-2024-08-06"),
+            [
+                "openai/gpt-4o-2024-08-06",
+                "gpt-4o-2024-08-06",
+                "gpt-4o",
+                "openai/gpt-4o"
+            ]
+        );
+        assert_eq!(
+            lookup_keys("anthropic:claude-3-5-haiku-20241022")[1],
+            "claude-3-5-haiku-20241022"
+        );
+        assert_eq!(strip_route("meta-llama/Llama-2-7b-hf"), None);
     }
 
     #[test]

@@ -344,10 +344,15 @@ impl Analysis<'_> {
 
     fn run(&mut self) {
         for i in 0..self.tokens.len() {
-            match self.text(i) {
-                "(" => self.call(i),
-                ":" => self.property(i),
-                "=" => self.assignment(i),
+            let token = &self.tokens[i];
+            // One-byte punctuation only: compared as bytes, this runs for every token.
+            if token.kind != Kind::Punct || token.range.len() != 1 {
+                continue;
+            }
+            match self.src.as_bytes()[token.range.start] {
+                b'(' => self.call(i),
+                b':' => self.property(i),
+                b'=' => self.assignment(i),
                 _ => {}
             }
         }
