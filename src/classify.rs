@@ -72,7 +72,7 @@ pub fn by_name(path: &Path) -> Option<Family> {
         "toml" => Family::Toml,
         "ini" | "cfg" => Family::Ini,
         "sh" | "bash" | "zsh" => Family::Shell,
-        "md" | "markdown" => Family::Markdown,
+        "md" | "mdx" | "markdown" => Family::Markdown,
         _ => return None,
     })
 }

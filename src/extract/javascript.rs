@@ -330,6 +330,45 @@ const SDK_CALLS: &[(&str, Option<&str>)] = &[
     ("embed", None),
 ];
 
+/// Vercel AI SDK provider instances (called with a model id) and their provider.
+const PROVIDER_FACTORIES: &[(&str, Option<&str>)] = &[
+    ("openai", Some("openai")),
+    ("azure", Some("openai")),
+    ("anthropic", Some("anthropic")),
+    ("google", Some("google")),
+    ("vertex", Some("vertex")),
+    ("mistral", Some("mistral")),
+    ("cohere", Some("cohere")),
+    ("groq", Some("groq")),
+    ("xai", Some("xai")),
+    ("deepseek", Some("deepseek")),
+    ("bedrock", Some("bedrock")),
+    ("amazonBedrock", Some("bedrock")),
+    ("perplexity", Some("perplexity")),
+    ("fireworks", Some("fireworks")),
+    ("togetherai", Some("together")),
+    ("ollama", Some("ollama")),
+    ("gateway", None),
+];
+
+/// Their model factories: `openai.chat("…")`, `openai.embedding("…")`, …
+const FACTORY_METHODS: &[&str] = &[
+    "chat",
+    "completion",
+    "responses",
+    "languageModel",
+    "embedding",
+    "textEmbedding",
+    "textEmbeddingModel",
+    "image",
+    "imageModel",
+    "speech",
+    "speechModel",
+    "transcription",
+    "transcriptionModel",
+    "messages",
+];
+
 struct Analysis<'a> {
     src: &'a str,
     tokens: &'a [Token],
@@ -404,14 +443,37 @@ impl Analysis<'_> {
             return;
         };
         let last = &self.src[self.tokens[name].range.clone()];
-        let positional = match last {
-            "pipeline" => Some(1),
-            "from_pretrained" => Some(0),
-            _ => None,
+        let (index, provider, context) = match last {
+            "pipeline" => (1, Some("huggingface"), last.to_string()),
+            "from_pretrained" => (0, Some("huggingface"), last.to_string()),
+            _ => match self.provider_factory(name) {
+                Some(provider) => (0, provider, self.callee(open)),
+                None => return,
+            },
         };
-        let Some(index) = positional else { return };
         if let Some(arg) = self.arguments(open).get(index).cloned() {
-            self.value(arg, last, Some("huggingface"), Strength::Strong);
+            self.value(arg, &context, provider, Strength::Strong);
+        }
+    }
+
+    /// A Vercel AI SDK provider's model factory: `openai("gpt-4o")`,
+    /// `anthropic.messages("…")`, `openai.embedding("…")`, `gateway("openai/…")`.
+    fn provider_factory(&self, name: usize) -> Option<Option<&'static str>> {
+        let (provider, method) = match name.checked_sub(2) {
+            Some(object)
+                if self.text(name - 1) == "." && self.tokens[object].kind == Kind::Name =>
+            {
+                (self.text(object), Some(self.text(name)))
+            }
+            _ => (self.text(name), None),
+        };
+        let provider = PROVIDER_FACTORIES
+            .iter()
+            .find(|(factory, _)| *factory == provider)
+            .map(|(_, provider)| *provider)?;
+        match method {
+            Some(method) if !FACTORY_METHODS.contains(&method) => None,
+            _ => Some(provider),
         }
     }
 

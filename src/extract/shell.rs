@@ -10,9 +10,59 @@ use crate::model::{Found, RefKind, Strength};
 
 /// Finds the model references of a shell script.
 pub fn extract(text: &str, out: &mut Vec<Found>) {
+    // An open `NAME=( … )` array of a lexicon name: its name and where it closes.
+    let mut array: Option<(String, usize)> = None;
     for command in commands(text) {
-        scan_command(&command, text, out);
+        let mut words = command.as_slice();
+        if let Some((name, close)) = &array {
+            let inside = words.iter().take_while(|w| w.raw.end <= *close).count();
+            for word in &words[..inside] {
+                // `"org/a",` (a comma some scripts write) is the id and a comma.
+                let value = word.value.trim_end_matches(',');
+                let context = format!("env:{name}");
+                push(
+                    word,
+                    0..value.len(),
+                    &context,
+                    None,
+                    Strength::Weak,
+                    text,
+                    out,
+                );
+            }
+            if inside < words.len() {
+                array = None;
+            }
+            words = &words[inside..];
+        }
+        scan_command(words, text, out);
+        array = array.or_else(|| array_start(words, text));
     }
+}
+
+/// `NAME=(` ending a command, NAME a lexicon name: the name and the offset of
+/// the closing `)` (quotes respected).
+fn array_start(words: &[Word], text: &str) -> Option<(String, usize)> {
+    let last = words.last()?;
+    let name = last.value.strip_suffix('=')?;
+    if name.is_empty() || !lexicon::is_model_ish(name) {
+        return None;
+    }
+    let rest = text.get(last.raw.end..)?;
+    let open = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    if !rest[open..].starts_with('(') {
+        return None;
+    }
+    let mut quote = None;
+    for (i, c) in rest[open + 1..].char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, ')') => return Some((name.to_string(), last.raw.end + open + 1 + i)),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A shell word: its unquoted value and, for each value byte, the source offset.
@@ -286,6 +336,9 @@ const WRAPPERS: &[&str] = &[
 ];
 
 fn scan_command(words: &[Word], text: &str, out: &mut Vec<Found>) {
+    if words.is_empty() {
+        return;
+    }
     let program = leading_assignments(words, text, out);
     let rest = &words[program.min(words.len())..];
     let names: Vec<&str> = rest.iter().map(|w| w.value.as_str()).collect();

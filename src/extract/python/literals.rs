@@ -73,6 +73,13 @@ pub fn consider(
     line_start: usize,
     out: &mut Vec<Found>,
 ) {
+    if let Some(info) = tokens[at]
+        .string
+        .as_ref()
+        .filter(|i| !i.has_fields && !i.raw)
+    {
+        key_value_pairs(src, info.content(), out);
+    }
     if !may_be_a_name(src, &tokens[at]) {
         return;
     }
@@ -81,6 +88,37 @@ pub fn consider(
     let next = (at + 1..tokens.len()).find(code);
     if is_candidate_literal(src, tokens, at, previous, next, opener, line_start) {
         push(src, &tokens[at], out);
+    }
+}
+
+/// `"pretrained=org/name,dtype=float32"` (lm-eval's `model_args`, vLLM and
+/// similar option strings): the values of lexicon names, as weak references.
+fn key_value_pairs(src: &str, content: std::ops::Range<usize>, out: &mut Vec<Found>) {
+    let Some(text) = src.get(content.clone()) else {
+        return;
+    };
+    if !text.contains('=') || text.len() > 1024 || text.contains(char::is_whitespace) {
+        return;
+    }
+    let mut offset = content.start;
+    for pair in text.split(',') {
+        if let Some((key, value)) = pair.split_once('=') {
+            let is_key =
+                !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+            if is_key && !value.is_empty() && candidate::name_strength(key).is_some() {
+                let start = offset + key.len() + 1;
+                out.push(Found {
+                    provider: candidate::provider_from_shape(value),
+                    text: value.to_string(),
+                    span: start..start + value.len(),
+                    kind: RefKind::Code,
+                    context: format!("{key}="),
+                    dynamic: false,
+                    strength: Strength::Weak,
+                });
+            }
+        }
+        offset += pair.len() + 1;
     }
 }
 
