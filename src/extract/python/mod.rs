@@ -349,6 +349,12 @@ impl<'a> Analysis<'a> {
         let last = last.as_ref();
         let args: Vec<(Option<&str>, Range<usize>)> =
             frame.args.iter().map(|a| self.keyword_of(a)).collect();
+        if matches!(
+            last,
+            "parametrize" | "pop" | "get" | "add_argument" | "option" | "Option"
+        ) {
+            self.named_value_call(last, &args);
+        }
         let names_a_model = |(kw, _): &(Option<&str>, Range<usize>)| {
             kw.is_some_and(|k| MODEL_KEYWORDS.contains(&k) || lexicon::is_model_ish(k))
         };
@@ -380,6 +386,88 @@ impl<'a> Analysis<'a> {
             if let Some(place) = place {
                 self.value_in_place(value.clone(), place);
             }
+        }
+    }
+
+    /// Calls that name a value: `pytest.mark.parametrize("model_id", [...])`
+    /// (each case's value of a lexicon name), `kwargs.pop("tokenizer", "X")` and
+    /// `.get("model", "X")` (the default), `add_argument("--judge-model",
+    /// default="X")` and click/typer options (the default).
+    fn named_value_call(&mut self, last: &str, args: &[(Option<&str>, Range<usize>)]) {
+        let literal = |r: &Range<usize>| match self.classify(r.clone()) {
+            Value::Literal { text, .. } => Some(text),
+            _ => None,
+        };
+        let positional: Vec<&Range<usize>> = args
+            .iter()
+            .filter(|(kw, _)| kw.is_none())
+            .map(|(_, r)| r)
+            .collect();
+        match last {
+            "parametrize" => {
+                let (Some(names), Some(cases)) = (positional.first(), positional.get(1)) else {
+                    return;
+                };
+                let Some(names) = literal(names) else { return };
+                let names: Vec<&str> = names.split(',').map(str::trim).collect();
+                let Some(cases) = self.literal_elements((*cases).clone()) else {
+                    return;
+                };
+                for case in cases {
+                    let values = if names.len() == 1 {
+                        vec![case]
+                    } else {
+                        self.literal_elements(case).unwrap_or_default()
+                    };
+                    for (name, value) in names.iter().zip(values) {
+                        if let Some(strength) = candidate::name_strength(name) {
+                            let place = self.named_place(name, strength.min(Strength::Weak));
+                            self.value_in_place(value, place);
+                        }
+                    }
+                }
+            }
+            "pop" | "get" => {
+                let (Some(key), Some(default)) = (positional.first(), positional.get(1)) else {
+                    return;
+                };
+                if let Some(strength) = literal(key).and_then(|k| candidate::name_strength(&k)) {
+                    let place = self.named_place(last, strength.min(Strength::Weak));
+                    self.value_in_place((*default).clone(), place);
+                }
+            }
+            _ => {
+                let flag = positional
+                    .iter()
+                    .filter_map(|r| literal(r))
+                    .find(|f| f.starts_with('-'));
+                let Some(flag) = flag else { return };
+                let name = flag.trim_start_matches('-');
+                let Some(strength) = candidate::name_strength(name) else {
+                    return;
+                };
+                let default = args.iter().find(|(kw, _)| *kw == Some("default"));
+                // typer: `typer.Option("X", "--model")`: the first argument is the default.
+                let default = default.map(|(_, r)| r.clone()).or_else(|| {
+                    (last == "Option")
+                        .then(|| positional.first().map(|r| (*r).clone()))
+                        .flatten()
+                        .filter(|r| literal(r).is_some_and(|v| !v.starts_with('-')))
+                });
+                if let Some(default) = default {
+                    let place = self.named_place(&flag, strength.min(Strength::Weak));
+                    self.value_in_place(default, place);
+                }
+            }
+        }
+    }
+
+    fn named_place(&self, name: &str, strength: Strength) -> Place {
+        Place {
+            context: name.to_string(),
+            provider: None,
+            strength,
+            api: false,
         }
     }
 
