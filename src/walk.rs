@@ -522,9 +522,11 @@ fn open_regular(path: &Path) -> Result<File, SkipReason> {
 /// `./models/bot` naming a folder of the tree that holds a model card
 /// (`README.md`): the fine-tune is used from disk, and its card says what it is.
 fn is_model_folder(root: &Path, text: &str) -> bool {
-    let Some(relative) = text.strip_prefix("./") else {
+    // `./models/bot` or `models/bot` (a folder name that is never a hub org).
+    let relative = text.strip_prefix("./").unwrap_or(text);
+    if relative.starts_with(['/', '.', '~']) {
         return false;
-    };
+    }
     let relative = relative.trim_end_matches('/');
     !relative.is_empty()
         && !relative

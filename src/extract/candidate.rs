@@ -66,7 +66,25 @@ const FILE_ENDINGS: &[&str] = &[
     ".py",
 ];
 
-/// `./x`, `../x`, `/x`, `~/x`, `C:\x`, `file://…`, `x.pt`: a path on disk, never a hub reference.
+/// First folders of relative paths that training tools write to and read
+/// back (`saves/qwen3-4b/sft`, `models/Llama-2-7b`, `outputs/run1`): no hub
+/// organisation of these names is in use.
+const LOCAL_FOLDERS: &[&str] = &[
+    "saves",
+    "models",
+    "outputs",
+    "output",
+    "checkpoints",
+    "ckpts",
+    "runs",
+    "weights",
+    "exp",
+    "experiments",
+    "tmp",
+];
+
+/// `./x`, `../x`, `/x`, `~/x`, `C:\x`, `file://…`, `x.pt`, `saves/x`: a path on
+/// disk, never a hub reference.
 pub fn is_local_path(text: &str) -> bool {
     let bytes = text.as_bytes();
     let windows_drive = bytes.len() >= 3
@@ -85,6 +103,9 @@ pub fn is_local_path(text: &str) -> bool {
         || windows_drive
         || lower.starts_with("file:")
         || FILE_ENDINGS.iter().any(|end| lower.ends_with(end))
+        || lower
+            .split_once('/')
+            .is_some_and(|(first, rest)| !rest.is_empty() && LOCAL_FOLDERS.contains(&first))
 }
 
 /// A hub URL (`https://huggingface.co/org/name`, `hf.co/org/name`).
@@ -171,9 +192,57 @@ pub fn provider_from_shape(text: &str) -> Option<&'static str> {
 }
 
 /// Whether an extractor's candidate can be a reference at all: a dynamic
-/// expression, or an identifier-like string that is not a local path.
+/// expression, or an identifier-like string that is not a local path nor a
+/// placeholder.
 pub fn is_candidate(found: &Found) -> bool {
-    found.dynamic || (is_identifier_like(&found.text) && !is_local_path(&found.text))
+    found.dynamic
+        || (is_identifier_like(&found.text)
+            && !is_local_path(&found.text)
+            && !is_placeholder(&found.text))
+}
+
+/// Names tests, examples and templates use for "some model" (SPEC negative
+/// places): `test-model`, `mock-model-id`, `org/name`, `your-org/your-model`,
+/// `my-model`, `model`.
+pub fn is_placeholder(text: &str) -> bool {
+    const EXACT: &[&str] = &[
+        "model",
+        "models",
+        "test",
+        "test-model",
+        "test_model",
+        "my-model",
+        "my_model",
+        "some-model",
+        "model-name",
+        "model_name",
+        "model-id",
+        "model_id",
+        "org/name",
+        "org/model",
+        "test/model",
+        "user/model",
+        "your-model",
+        "dummy",
+        "mock",
+        "fake",
+    ];
+    const PREFIXES: &[&str] = &[
+        "mock-",
+        "mock_",
+        "dummy-",
+        "dummy_",
+        "fake-",
+        "fake_",
+        "your-",
+        "your_",
+        "my-org/",
+        "example-org/",
+    ];
+    let lower = text.to_ascii_lowercase();
+    EXACT.contains(&lower.as_str())
+        || PREFIXES.iter().any(|p| lower.starts_with(p))
+        || lower.starts_with("model-group")
 }
 
 /// What the catalog knows of names: `any` by an id, alias or pattern;
@@ -317,6 +386,31 @@ mod tests {
         }
         for id in ["gpt2", "org/name", "Qwen/Qwen2.5-7B", "microsoft/phi-1_5"] {
             assert!(!is_local_path(id), "{id}");
+        }
+        for path in [
+            "saves/qwen3-4b/full/sft",
+            "models/Llama-2-7b",
+            "outputs/run1",
+        ] {
+            assert!(is_local_path(path), "{path}");
+        }
+        assert!(!is_local_path("models/"));
+    }
+
+    #[test]
+    fn placeholders_are_no_models() {
+        for text in [
+            "test-model",
+            "mock-model-id",
+            "Model",
+            "org/name",
+            "your-org/your-model",
+            "model-group-1",
+        ] {
+            assert!(is_placeholder(text), "{text}");
+        }
+        for id in ["gpt-4o", "acme-labs/test-model-v2", "mockingbird/x"] {
+            assert!(!is_placeholder(id), "{id}");
         }
     }
 

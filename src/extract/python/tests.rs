@@ -196,14 +196,14 @@ config = {"model": f"{org}/x", "model_name": "model_name_or_path"}
 fn dataset_repos_and_untrained_timm_are_not_models() {
     let src = r#"
 hf_hub_download(repo_id="org/data", repo_type="dataset", filename="x.json")
-snapshot_download("org/model")
+snapshot_download("acme/model")
 timm.create_model("resnet50")
 timm.create_model("vit_base_patch16_224", pretrained=True)
 "#;
     assert_eq!(
         texts(src),
         [
-            "org/model@snapshot_download",
+            "acme/model@snapshot_download",
             "vit_base_patch16_224@timm.create_model"
         ]
     );
