@@ -36,6 +36,7 @@ const OPENAI: Option<&str> = Some("openai");
 const ANTHROPIC: Option<&str> = Some("anthropic");
 const GOOGLE: Option<&str> = Some("google");
 const OLLAMA: Option<&str> = Some("ollama");
+const BEDROCK: Option<&str> = Some("bedrock");
 
 pub static CALL_RULES: &[CallRule] = &[
     // PEFT: the first argument is the base model object, the adapter id second.
@@ -111,6 +112,24 @@ pub static CALL_RULES: &[CallRule] = &[
     rule("ChatOllama", None, &["model"], OLLAMA),
     rule("HuggingFaceEmbeddings", None, &["model_name"], HF),
     rule("HuggingFaceEndpoint", None, &["repo_id"], HF),
+    // SPEC signal 1: MLX, LangChain, LiteLLM, Bedrock.
+    rule("mlx_lm.load", Some(0), &["path_or_hf_repo"], HF),
+    rule("init_chat_model", Some(0), &["model"], None),
+    rule("litellm.completion", None, &["model"], None),
+    rule("litellm.acompletion", None, &["model"], None),
+    rule("litellm.embedding", None, &["model"], None),
+    rule("litellm.aembedding", None, &["model"], None),
+    rule("invoke_model", None, &["modelId"], BEDROCK),
+    rule(
+        "invoke_model_with_response_stream",
+        None,
+        &["modelId"],
+        BEDROCK,
+    ),
+    rule("converse", None, &["modelId"], BEDROCK),
+    rule("converse_stream", None, &["modelId"], BEDROCK),
+    rule("ChatBedrock", None, &["model_id", "model"], BEDROCK),
+    rule("ChatBedrockConverse", None, &["model", "model_id"], BEDROCK),
 ];
 
 /// Keyword arguments (and parameters with defaults) that name a model in any call.
