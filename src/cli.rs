@@ -25,7 +25,7 @@ pub enum Command {
     List(ListArgs),
     /// A compliance report: every model, its licence, obligations, violations and waivers.
     Report(ReportArgs),
-    /// Print the long explanation of a diagnostic code (MG001…MG014).
+    /// Print the long explanation of a diagnostic code (MG001…MG015).
     Explain(ExplainArgs),
     /// Write a fully commented modelgate.toml into the current directory.
     Init(InitArgs),

@@ -104,7 +104,7 @@ fn every_policy_mistake_is_located_and_explained() {
             file: "modelgate.toml",
             text: "[severity]\nMG020 = \"warn\"\n",
             at: "modelgate.toml:2:1",
-            says: &["unknown code `MG020`", "the codes are MG001…MG014"],
+            says: &["unknown code `MG020`", "the codes are MG001…MG015"],
         },
         Case {
             name: "wrong severity",

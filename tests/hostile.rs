@@ -11,6 +11,9 @@
 #![cfg(unix)]
 
 use std::collections::BTreeMap;
+mod common;
+
+use common::write;
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -18,14 +21,6 @@ use std::time::{Duration, Instant};
 
 /// Long enough for a loaded CI machine; a hang is what it catches.
 const DEADLINE: Duration = Duration::from_secs(120);
-
-fn write(root: &Path, name: &str, bytes: &[u8]) {
-    let path = root.join(name);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).unwrap();
-    }
-    std::fs::write(path, bytes).unwrap();
-}
 
 fn hostile_tree(root: &Path, outside: &Path) {
     // Ordinary files with real references.

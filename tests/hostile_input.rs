@@ -6,6 +6,9 @@
 
 #![cfg(unix)]
 
+mod common;
+
+use common::write;
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -14,14 +17,6 @@ use std::time::{Duration, Instant};
 /// A hang guard for a loaded CI machine, not a timing: the quadratic and
 /// whole-file behaviours these tests catch took minutes.
 const DEADLINE: Duration = Duration::from_secs(90);
-
-fn write(root: &Path, name: &str, bytes: &[u8]) {
-    let path = root.join(name);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).unwrap();
-    }
-    std::fs::write(path, bytes).unwrap();
-}
 
 /// Runs modelgate in `dir` with a deadline; stdout and stderr captured.
 fn run(dir: &Path, args: &[&str]) -> Output {

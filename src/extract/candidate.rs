@@ -284,68 +284,10 @@ pub fn admit(found: &Found, known: &Known<'_>) -> bool {
     is_candidate(found) && counts(found.dynamic, found.strength, &found.text, known)
 }
 
-/// Normalises a key for the model-ish key test: lower case, `-` and `_` removed.
-pub fn normalise_key(key: &str) -> String {
-    key.chars()
-        .filter(|c| *c != '-' && *c != '_')
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// Config keys whose value names a model (SPEC "config" row), normalised.
-const MODEL_KEYS: &[&str] = &[
-    "model",
-    "modelname",
-    "modelid",
-    "modelnameorpath",
-    "pretrainedmodelnameorpath",
-    "nameorpath",
-    "basemodel",
-    "tokenizer",
-    "embeddingmodel",
-    "llmmodel",
-    "repoid",
-];
-
-/// Whether a config key names a model. Its strength: the generic `model` and
-/// `tokenizer` are weak, the specific ones strong.
-pub fn config_key_strength(key: &str) -> Option<Strength> {
-    // ASCII keys (nearly all) are normalised on the stack: this runs for every
-    // keyword argument and config key of a scan. No model key is longer than
-    // 32 characters once normalised.
-    let mut buffer = [0u8; 32];
-    let mut len = 0;
-    for byte in key.bytes() {
-        if byte == b'-' || byte == b'_' {
-            continue;
-        }
-        if !byte.is_ascii() {
-            return strength_of_normalised(&normalise_key(key));
-        }
-        if len == buffer.len() {
-            return None;
-        }
-        buffer[len] = byte.to_ascii_lowercase();
-        len += 1;
-    }
-    strength_of_normalised(std::str::from_utf8(&buffer[..len]).ok()?)
-}
-
-fn strength_of_normalised(key: &str) -> Option<Strength> {
-    if !MODEL_KEYS.contains(&key) {
-        return None;
-    }
-    Some(if key == "model" || key == "tokenizer" {
-        Strength::Weak
-    } else {
-        Strength::Strong
-    })
-}
-
 /// Whether a config key, keyword, field or variable names a model, and how
-/// strongly: the exact keys above, then the lexicon (`crate::extract::lexicon`).
+/// strongly (the lexicon, `crate::extract::lexicon`).
 pub fn name_strength(name: &str) -> Option<Strength> {
-    config_key_strength(name).or_else(|| crate::extract::lexicon::strength(name))
+    crate::extract::lexicon::strength(name)
 }
 
 /// Environment-variable style names that hold a model whatever its value
@@ -462,10 +404,10 @@ mod tests {
 
     #[test]
     fn config_keys_ignore_case_and_separators() {
-        assert_eq!(config_key_strength("Model-Name"), Some(Strength::Strong));
-        assert_eq!(config_key_strength("_name_or_path"), Some(Strength::Strong));
-        assert_eq!(config_key_strength("MODEL"), Some(Strength::Weak));
-        assert_eq!(config_key_strength("model_type"), None);
+        assert_eq!(name_strength("Model-Name"), Some(Strength::Strong));
+        assert_eq!(name_strength("_name_or_path"), Some(Strength::Strong));
+        assert_eq!(name_strength("MODEL"), Some(Strength::Weak));
+        assert_eq!(name_strength("model_type"), None);
         assert!(is_model_variable("OPENAI_MODEL") && is_model_variable("embed_model_id"));
         assert!(!is_model_variable("MODEL_PATH_DIR"));
         assert!(is_model_variable("MODEL_PATH") && is_model_variable("SMART_LLM"));

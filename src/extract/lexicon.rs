@@ -8,7 +8,7 @@
 //! It is model-ish when a word is in [`WORDS`] and no word is in
 //! [`NOT_A_MODEL`] (`model_type`, `dataset_model`, `hub_model_id`). A value in
 //! such a place counts when it has a model shape or the catalog knows it
-//! (`Strength::Weak`); the exact names of [`STRONG_NAMES`] admit any value.
+//! (`Strength::Weak`); the exact names of [`EXACT_NAMES`] say their own strength.
 
 use crate::model::Strength;
 
@@ -120,23 +120,26 @@ const NOT_A_MODEL: &[&str] = &[
     "kind",
 ];
 
-/// Exact names (lower case, `_` and `-` removed) whose value is a model
-/// whatever it looks like.
-const STRONG_NAMES: &[&str] = &[
-    "modelname",
-    "modelid",
-    "modelnameorpath",
-    "pretrainedmodelnameorpath",
-    "nameorpath",
-    "basemodel",
-    "embeddingmodel",
-    "llmmodel",
-    "repoid",
-    "modelrepo",
-    "modelpath",
-    "checkpoint",
-    "visiontower",
-    "rewardmodel",
+/// Exact names (lower case, `_` and `-` removed) and their strength: the
+/// generic `model` and `tokenizer` are weak (their value must look like a
+/// model), the specific ones strong (any value is a model).
+const EXACT_NAMES: &[(&str, Strength)] = &[
+    ("model", Strength::Weak),
+    ("tokenizer", Strength::Weak),
+    ("modelname", Strength::Strong),
+    ("modelid", Strength::Strong),
+    ("modelnameorpath", Strength::Strong),
+    ("pretrainedmodelnameorpath", Strength::Strong),
+    ("nameorpath", Strength::Strong),
+    ("basemodel", Strength::Strong),
+    ("embeddingmodel", Strength::Strong),
+    ("llmmodel", Strength::Strong),
+    ("repoid", Strength::Strong),
+    ("modelrepo", Strength::Strong),
+    ("modelpath", Strength::Strong),
+    ("checkpoint", Strength::Strong),
+    ("visiontower", Strength::Strong),
+    ("rewardmodel", Strength::Strong),
 ];
 
 /// Whether (and how strongly) `name` holds a model.
@@ -153,8 +156,8 @@ pub fn strength(name: &str) -> Option<Strength> {
         len += 1;
     }
     let compact = std::str::from_utf8(&compact[..len]).ok()?;
-    if STRONG_NAMES.contains(&compact) {
-        return Some(Strength::Strong);
+    if let Some(&(_, strength)) = EXACT_NAMES.iter().find(|(exact, _)| *exact == compact) {
+        return Some(strength);
     }
     if holds_something_else(name) {
         return None;

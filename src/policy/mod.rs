@@ -759,7 +759,11 @@ impl Loader<'_> {
             format!("unknown code `{}`", code.get_ref()),
             file,
             code.span(),
-            format!("{hint}the codes are MG001…MG014"),
+            format!(
+                "{hint}the codes are {}…{}",
+                ids.first().unwrap_or(&""),
+                ids.last().unwrap_or(&"")
+            ),
         );
         None
     }

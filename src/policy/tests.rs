@@ -163,7 +163,7 @@ MG003 = "loud"
             (
                 "unknown code `MG02`".into(),
                 "MG02".into(),
-                "did you mean `MG002`? the codes are MG001…MG014".into()
+                "did you mean `MG002`? the codes are MG001…MG015".into()
             ),
         ]
     );

@@ -26,6 +26,15 @@ pub fn hostile_repo() -> tempfile::TempDir {
     dir
 }
 
+/// Writes `bytes` to `root/name`, creating its folders.
+pub fn write(root: &Path, name: &str, bytes: &[u8]) {
+    let path = root.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(path, bytes).unwrap();
+}
+
 /// Copies a fixture tree into `to` (which exists).
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).unwrap() {
