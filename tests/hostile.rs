@@ -14,9 +14,8 @@ use std::collections::BTreeMap;
 mod common;
 
 use common::write;
-use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// Long enough for a loaded CI machine; a hang is what it catches.
@@ -155,35 +154,21 @@ fn hostile_tree(root: &Path, outside: &Path) {
     );
 }
 
-/// Runs modelgate with a deadline; returns (exit code, stdout).
+/// Runs modelgate with a deadline; returns (exit code, stdout, time taken).
 fn run_with_deadline(root: &Path, extra: &[&str]) -> (i32, Vec<u8>, Duration) {
     let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_modelgate"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_modelgate"));
+    command
         .current_dir(root)
         .args(["check", ".", "--format", "json"])
         .args(extra)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        stdout.read_to_end(&mut out).unwrap();
-        out
-    });
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            let out = reader.join().unwrap();
-            return (status.code().unwrap_or(-1), out, started.elapsed());
-        }
-        if started.elapsed() > DEADLINE {
-            let _ = child.kill();
-            panic!("modelgate did not finish within {DEADLINE:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+        .env("NO_COLOR", "1");
+    let output = common::output_with_deadline(command, DEADLINE);
+    (
+        output.status.code().unwrap_or(-1),
+        output.stdout,
+        started.elapsed(),
+    )
 }
 
 fn references(json: &serde_json::Value) -> Vec<(String, u64, u64, String)> {

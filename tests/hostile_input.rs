@@ -9,10 +9,9 @@
 mod common;
 
 use common::write;
-use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A hang guard for a loaded CI machine, not a timing: the quadratic and
 /// whole-file behaviours these tests catch took minutes.
@@ -24,43 +23,13 @@ fn run(dir: &Path, args: &[&str]) -> Output {
 }
 
 fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_modelgate"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_modelgate"));
+    command
         .current_dir(dir)
         .args(args)
         .env_remove("GITHUB_STEP_SUMMARY")
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut buffer = Vec::new();
-        stdout.read_to_end(&mut buffer).unwrap();
-        buffer
-    });
-    let err = std::thread::spawn(move || {
-        let mut buffer = Vec::new();
-        stderr.read_to_end(&mut buffer).unwrap();
-        buffer
-    });
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return Output {
-                status,
-                stdout: out.join().unwrap(),
-                stderr: err.join().unwrap(),
-            };
-        }
-        if started.elapsed() > DEADLINE {
-            let _ = child.kill();
-            panic!("modelgate {args:?} did not finish within {DEADLINE:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+        .envs(env.iter().copied());
+    common::output_with_deadline(command, DEADLINE)
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -26,6 +26,46 @@ pub fn hostile_repo() -> tempfile::TempDir {
     dir
 }
 
+/// Runs `command` with stdout and stderr captured and a deadline: a hang is
+/// what the hostile-input tests catch, so overrunning it fails the test.
+pub fn output_with_deadline(
+    mut command: std::process::Command,
+    deadline: std::time::Duration,
+) -> std::process::Output {
+    use std::io::Read;
+    use std::process::Stdio;
+    let started = std::time::Instant::now();
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buffer = Vec::new();
+            pipe.read_to_end(&mut buffer).unwrap();
+            buffer
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().unwrap()));
+    let err = drain(Box::new(child.stderr.take().unwrap()));
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return std::process::Output {
+                status,
+                stdout: out.join().unwrap(),
+                stderr: err.join().unwrap(),
+            };
+        }
+        if started.elapsed() > deadline {
+            let _ = child.kill();
+            panic!("{command:?} did not finish within {deadline:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 /// Writes `bytes` to `root/name`, creating its folders.
 pub fn write(root: &Path, name: &str, bytes: &[u8]) {
     let path = root.join(name);
