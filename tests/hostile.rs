@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 mod common;
 
-use common::write;
+use common::{skipped, write};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -182,20 +182,6 @@ fn references(json: &serde_json::Value) -> Vec<(String, u64, u64, String)> {
                 r["line"].as_u64().unwrap(),
                 r["column"].as_u64().unwrap(),
                 r["text"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
-fn skipped(json: &serde_json::Value) -> BTreeMap<String, String> {
-    json["skipped"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            (
-                s["path"].as_str().unwrap().to_string(),
-                s["reason"].as_str().unwrap().to_string(),
             )
         })
         .collect()

@@ -66,6 +66,21 @@ pub fn output_with_deadline(
     }
 }
 
+/// The `skipped` list of a JSON output: path → reason.
+pub fn skipped(json: &serde_json::Value) -> std::collections::BTreeMap<String, String> {
+    json["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["path"].as_str().unwrap().to_string(),
+                s["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
 /// Writes `bytes` to `root/name`, creating its folders.
 pub fn write(root: &Path, name: &str, bytes: &[u8]) {
     let path = root.join(name);
