@@ -17,6 +17,23 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Whether the command's result goes to standard output (human `check`
+    /// diagnostics go to stderr; `report -o` and baseline writes to files).
+    pub fn writes_to_stdout(&self) -> bool {
+        match &self.command {
+            Command::Check(args) => {
+                args.format != CheckFormat::Human && args.write_baseline.is_none()
+            }
+            Command::Report(args) => args.output.is_none(),
+            Command::List(_) | Command::Explain(_) | Command::Show(_) | Command::Licenses(_) => {
+                true
+            }
+            Command::Init(_) | Command::Rules(_) => false,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check every model reference against the licence terms and the project's policy.

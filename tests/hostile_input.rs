@@ -313,6 +313,9 @@ fn failed_writes_are_exit_2_and_name_the_file() {
         "\"$1\" list . --format json > /dev/full",
         "\"$1\" check . --format short > /dev/full",
         "\"$1\" check . 2> /dev/full",
+        "\"$1\" check . --format json >&-",
+        "\"$1\" list . >&-",
+        "\"$1\" report . >&-",
     ] {
         let output = shell(script);
         assert_eq!(
@@ -322,6 +325,18 @@ fn failed_writes_are_exit_2_and_name_the_file() {
             text(&output.stderr)
         );
     }
+    // Closed stdout is only an error for what writes there: human `check`
+    // prints to stderr, `report -o` to its file.
+    assert_eq!(shell("\"$1\" check . >&-").status.code(), Some(0));
+    assert_eq!(
+        shell("\"$1\" report . -o out.md >&-").status.code(),
+        Some(0)
+    );
+    let closed = shell("\"$1\" check . --format json >&-");
+    assert_eq!(
+        text(&closed.stderr),
+        "error: cannot write output: standard output is closed\n"
+    );
     // The gate's own exit code with stdout on /dev/null, as before.
     assert_eq!(
         shell("\"$1\" check . --format json > /dev/null")
