@@ -175,25 +175,41 @@ pub fn strength(name: &str) -> Option<Strength> {
 /// Whether `name` contains a lexicon word or a strong name, in any case and
 /// with any separators: a superset of the names [`strength`] accepts.
 fn may_hold_a_word(name: &str) -> bool {
-    use aho_corasick::{AhoCorasick, AhoCorasickKind};
-    static AUTOMATON: std::sync::OnceLock<AhoCorasick> = std::sync::OnceLock::new();
-    AUTOMATON
-        .get_or_init(|| {
-            let extra = [
-                "repo_id",
-                "repoid",
-                "repo-id",
-                "name_or_path",
-                "nameorpath",
-                "name-or-path",
-            ];
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(WORDS.iter().copied().chain(extra))
-                .expect("static words build an automaton")
-        })
-        .is_match(name)
+    use aho_corasick::automaton::Automaton;
+    use aho_corasick::{dfa::DFA, Anchored};
+    static AUTOMATON: std::sync::OnceLock<DFA> = std::sync::OnceLock::new();
+    let dfa = AUTOMATON.get_or_init(|| {
+        let extra = [
+            "repo_id",
+            "repoid",
+            "repo-id",
+            "name_or_path",
+            "nameorpath",
+            "name-or-path",
+        ];
+        DFA::builder()
+            .ascii_case_insensitive(true)
+            .build(WORDS.iter().copied().chain(extra))
+            .expect("static words build an automaton")
+    });
+    // The DFA walked by hand: names are short and this runs for every
+    // keyword, key and assignment of a scan, where a search call's set-up
+    // cost more than the walk.
+    let Ok(mut state) = dfa.start_state(Anchored::No) else {
+        return true;
+    };
+    for &byte in name.as_bytes() {
+        state = dfa.next_state(Anchored::No, state, byte);
+        if dfa.is_special(state) {
+            if dfa.is_match(state) {
+                return true;
+            }
+            if dfa.is_dead(state) {
+                return false;
+            }
+        }
+    }
+    false
 }
 
 /// Whether `name` is model-ish at all.
@@ -289,5 +305,22 @@ mod tests {
         assert_eq!(strength("Model-Id"), Some(Strength::Strong));
         assert_eq!(strength("model"), Some(Strength::Weak));
         assert_eq!(strength(&"m".repeat(65)), None);
+    }
+
+    #[test]
+    fn the_automaton_finds_words_anywhere_in_any_case() {
+        for name in [
+            "x_MoDeL",
+            "ckpt",
+            "aREPO_IDb",
+            "LLM",
+            "name-or-path",
+            "judge",
+        ] {
+            assert!(may_hold_a_word(name), "{name}");
+        }
+        for name in ["", "mode", "l", "modl", "repo", "nameorpat", "模型"] {
+            assert!(!may_hold_a_word(name), "{name}");
+        }
     }
 }

@@ -315,9 +315,10 @@ impl<'a> Analysis<'a> {
 
     /// Token indices of `range` without comments.
     fn code_tokens(&self, range: Range<usize>) -> Vec<usize> {
-        range
-            .filter(|&t| self.tokens[t].kind != TokenKind::Comment)
-            .collect()
+        // Sized once: collecting a filter grows the vector from nothing.
+        let mut code = Vec::with_capacity(range.len());
+        code.extend(range.filter(|&t| self.tokens[t].kind != TokenKind::Comment));
+        code
     }
 
     /// Splits `name=value` into the keyword and the value's token range.
@@ -347,20 +348,28 @@ impl<'a> Analysis<'a> {
             }
         }
         let last = last.as_ref();
-        let args: Vec<(Option<&str>, Range<usize>)> =
-            frame.args.iter().map(|a| self.keyword_of(a)).collect();
-        if matches!(
+        let names_a_value = matches!(
             last,
             "parametrize" | "pop" | "get" | "add_argument" | "option" | "Option"
-        ) {
+        );
+        // Most calls are none of these: decided before the arguments are
+        // collected (this runs for every call of every scanned file).
+        let names_a_model = |arg: &Range<usize>| {
+            self.keyword_of(arg)
+                .0
+                .is_some_and(|k| MODEL_KEYWORDS.contains(&k) || lexicon::is_model_ish(k))
+        };
+        let may_name_a_model = !PUBLISHING_CALLS.contains(&last)
+            && (rules::may_match(last) || frame.args.iter().any(names_a_model));
+        if !names_a_value && !may_name_a_model {
+            return;
+        }
+        let args: Vec<(Option<&str>, Range<usize>)> =
+            frame.args.iter().map(|a| self.keyword_of(a)).collect();
+        if names_a_value {
             self.named_value_call(last, &args);
         }
-        let names_a_model = |(kw, _): &(Option<&str>, Range<usize>)| {
-            kw.is_some_and(|k| MODEL_KEYWORDS.contains(&k) || lexicon::is_model_ish(k))
-        };
-        if !(rules::may_match(last) || args.iter().any(names_a_model))
-            || PUBLISHING_CALLS.contains(&last)
-        {
+        if !may_name_a_model {
             return;
         }
         let dotted: String = frame.callee.clone().map(|t| self.text(t)).collect();
@@ -538,8 +547,10 @@ impl<'a> Analysis<'a> {
 
     fn parameters(&mut self, frame: &Frame) {
         for arg in &frame.args {
-            let code = self.code_tokens(arg.clone());
-            let Some(&name) = code.first() else { continue };
+            let mut code = arg
+                .clone()
+                .filter(|&t| self.tokens[t].kind != TokenKind::Comment);
+            let Some(name) = code.next() else { continue };
             if self.tokens[name].kind != TokenKind::Name {
                 continue;
             }
@@ -550,9 +561,8 @@ impl<'a> Analysis<'a> {
             } else {
                 continue;
             };
-            let Some(&eq) = code
-                .iter()
-                .find(|&&t| self.tokens[t].depth == frame.inner_depth && self.is_op(t, "="))
+            let Some(eq) =
+                code.find(|&t| self.tokens[t].depth == frame.inner_depth && self.is_op(t, "="))
             else {
                 continue;
             };
@@ -568,14 +578,20 @@ impl<'a> Analysis<'a> {
 
     fn dict(&mut self, frame: &Frame) {
         for arg in &frame.args {
-            let code = self.code_tokens(arg.clone());
-            let Some(colon) = code
-                .iter()
-                .position(|&t| self.tokens[t].depth == frame.inner_depth && self.is_op(t, ":"))
+            // Only `"key": value` entries: told apart before anything is built.
+            let first = arg
+                .clone()
+                .find(|&t| self.tokens[t].kind != TokenKind::Comment);
+            if first.is_none_or(|t| self.tokens[t].kind != TokenKind::String) {
+                continue;
+            }
+            let Some(colon) = arg
+                .clone()
+                .find(|&t| self.tokens[t].depth == frame.inner_depth && self.is_op(t, ":"))
             else {
                 continue;
             };
-            let Value::Literal { text: key, .. } = self.classify(arg.start..code[colon]) else {
+            let Value::Literal { text: key, .. } = self.classify(arg.start..colon) else {
                 continue;
             };
             if candidate::name_strength(&key).is_none() {
@@ -588,7 +604,7 @@ impl<'a> Analysis<'a> {
                 strength: Strength::Weak,
                 api: false,
             };
-            self.value_in_place(code[colon] + 1..arg.end, place);
+            self.value_in_place(colon + 1..arg.end, place);
         }
     }
 
@@ -759,26 +775,32 @@ impl<'a> Analysis<'a> {
             && self.tokens[before].depth == depth
             && self.is_name(before, "or")
         {
-            return self.literal(&[&self.tokens[last]]);
+            return self.literal(std::iter::once(&self.tokens[last]));
         }
         Value::Unknown
     }
 
     /// What the expression in `range` evaluates to.
     fn classify(&self, range: Range<usize>) -> Value {
-        let code = self.code_tokens(range);
-        let Some(&first) = code.first() else {
+        // The common cases, a literal or one name, are told without allocating.
+        let mut code_iter = range
+            .clone()
+            .filter(|&t| self.tokens[t].kind != TokenKind::Comment);
+        let Some(first) = code_iter.next() else {
             return Value::Unknown;
         };
-        let strings: Vec<&Token> = code
-            .iter()
-            .map(|&t| &self.tokens[t])
-            .filter(|t| t.kind == TokenKind::String)
-            .collect();
-        if strings.len() == code.len() {
-            return self.literal(&strings);
+        let is_string = |&t: &usize| self.tokens[t].kind == TokenKind::String;
+        let (mut len, mut string_count) = (1, usize::from(is_string(&first)));
+        for t in code_iter {
+            len += 1;
+            string_count += usize::from(is_string(&t));
         }
-        if code.len() == 1
+        if string_count == len {
+            return self.literal(range.filter(is_string).map(|t| &self.tokens[t]));
+        }
+        let code = self.code_tokens(range);
+        let strings = string_count;
+        if len == 1
             && self.tokens[first].kind == TokenKind::Name
             && !KEYWORDS.contains(&self.text(first))
         {
@@ -787,7 +809,7 @@ impl<'a> Analysis<'a> {
         if let Some(env) = self.env_read(&code) {
             return env;
         }
-        if !strings.is_empty() && self.builds_string(&code) {
+        if strings > 0 && self.builds_string(&code) {
             return Value::Dynamic;
         }
         if let Some(default) = self.field_default(&code) {
@@ -797,16 +819,17 @@ impl<'a> Analysis<'a> {
     }
 
     /// One or more adjacent string literals.
-    fn literal(&self, strings: &[&Token]) -> Value {
-        let infos: Vec<_> = strings.iter().filter_map(|t| t.string.as_ref()).collect();
-        if infos.iter().any(|s| s.has_fields) {
+    fn literal<'t>(&self, strings: impl Iterator<Item = &'t Token> + Clone) -> Value {
+        let mut infos = strings.filter_map(|t| t.string.as_ref());
+        if infos.clone().any(|s| s.has_fields) {
             return Value::Dynamic;
         }
-        let (Some(first), Some(last)) = (infos.first(), infos.last()) else {
+        let Some(first) = infos.next() else {
             return Value::Unknown;
         };
-        let text: String = infos
-            .iter()
+        let last = infos.clone().last().unwrap_or(first);
+        let text: String = std::iter::once(first)
+            .chain(infos)
             .map(|s| decode_string(self.src.get(s.content()).unwrap_or(""), s.raw))
             .collect();
         Value::Literal {

@@ -220,7 +220,7 @@ impl<'a> Tokenizer<'a> {
         while self
             .bytes
             .get(end)
-            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .is_some_and(|&b| ASCII_NAME_BYTE[usize::from(b)])
         {
             end += 1;
         }
@@ -407,7 +407,22 @@ fn is_string_prefix(word: &str) -> bool {
             .all(|c| matches!(c.to_ascii_lowercase(), 'r' | 'b' | 'u' | 'f' | 't'))
 }
 
+/// ASCII letters, digits and `_`: one load per byte in the name loop, the
+/// tokenizer's hottest.
+const ASCII_NAME_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    table
+};
+
 fn is_name_start(src: &str, pos: usize) -> bool {
+    if let Some(&b) = src.as_bytes().get(pos).filter(|b| b.is_ascii()) {
+        return b.is_ascii_alphabetic() || b == b'_';
+    }
     src[pos..]
         .chars()
         .next()
