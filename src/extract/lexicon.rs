@@ -140,6 +140,10 @@ const EXACT_NAMES: &[(&str, Strength)] = &[
     ("checkpoint", Strength::Strong),
     ("visiontower", Strength::Strong),
     ("rewardmodel", Strength::Strong),
+    // A Hugging Face id by definition, whatever it looks like (`roberta-base`).
+    ("hfmodelname", Strength::Strong),
+    ("hftokenizername", Strength::Strong),
+    ("hfmodelid", Strength::Strong),
 ];
 
 /// Whether (and how strongly) `name` holds a model.

@@ -26,12 +26,51 @@ pub fn extract(src: &str, out: &mut Vec<Found>) {
     analysis.finish(out);
 }
 
-const KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
-    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
-    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
-    "with", "yield", "match", "case", "print",
-];
+/// Python's keywords (and `print`): names that never name a value or a callee.
+/// A `match`, as it runs for every bracket and assignment.
+fn is_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "False"
+            | "None"
+            | "True"
+            | "and"
+            | "as"
+            | "assert"
+            | "async"
+            | "await"
+            | "break"
+            | "class"
+            | "continue"
+            | "def"
+            | "del"
+            | "elif"
+            | "else"
+            | "except"
+            | "finally"
+            | "for"
+            | "from"
+            | "global"
+            | "if"
+            | "import"
+            | "in"
+            | "is"
+            | "lambda"
+            | "nonlocal"
+            | "not"
+            | "or"
+            | "pass"
+            | "raise"
+            | "return"
+            | "try"
+            | "while"
+            | "with"
+            | "yield"
+            | "match"
+            | "case"
+            | "print"
+    )
+}
 
 /// What an expression evaluates to, as far as a model id is concerned.
 #[derive(Debug, Clone)]
@@ -47,6 +86,8 @@ enum Value {
         default: Option<(String, Range<usize>)>,
     },
     Var(String),
+    /// A path built on disk (`os.path.join(…)`, `Path(…)`): never a model id.
+    LocalPath,
     Unknown,
 }
 
@@ -112,6 +153,10 @@ struct Analysis<'a> {
     pending_scope: Option<usize>,
     bindings: HashMap<(usize, String), Vec<Binding>>,
     uses: Vec<Use>,
+    /// Parameter names a `pytest.mark.parametrize` gives values to: their
+    /// values are reported where they are written, so a use of the parameter
+    /// is no run-time choice.
+    parametrized: Vec<String>,
     line_start: usize,
     found: Vec<Found>,
 }
@@ -129,6 +174,7 @@ impl<'a> Analysis<'a> {
             pending_scope: None,
             bindings: HashMap::new(),
             uses: Vec::new(),
+            parametrized: Vec::new(),
             line_start: 0,
             found: Vec::new(),
         }
@@ -257,7 +303,7 @@ impl<'a> Analysis<'a> {
         let Some(mut start) = open.checked_sub(1) else {
             return other;
         };
-        if self.tokens[start].kind != TokenKind::Name || KEYWORDS.contains(&self.text(start)) {
+        if self.tokens[start].kind != TokenKind::Name || is_keyword(self.text(start)) {
             return other;
         }
         while start >= 2
@@ -422,6 +468,8 @@ impl<'a> Analysis<'a> {
                 let Some(cases) = self.literal_elements((*cases).clone()) else {
                     return;
                 };
+                self.parametrized
+                    .extend(names.iter().map(|name| name.to_string()));
                 for case in cases {
                     let values = if names.len() == 1 {
                         vec![case]
@@ -650,7 +698,7 @@ impl<'a> Analysis<'a> {
             Value::Var(_) | Value::Unknown if place.api && self.may_name_a_model(expression) => {
                 self.push_dynamic(expression, place);
             }
-            Value::Var(_) | Value::Unknown => {}
+            Value::Var(_) | Value::Unknown | Value::LocalPath => {}
         }
     }
 
@@ -800,10 +848,7 @@ impl<'a> Analysis<'a> {
         }
         let code = self.code_tokens(range);
         let strings = string_count;
-        if len == 1
-            && self.tokens[first].kind == TokenKind::Name
-            && !KEYWORDS.contains(&self.text(first))
-        {
+        if len == 1 && self.tokens[first].kind == TokenKind::Name && !is_keyword(self.text(first)) {
             return Value::Var(self.text(first).to_string());
         }
         if let Some(env) = self.env_read(&code) {
@@ -815,7 +860,29 @@ impl<'a> Analysis<'a> {
         if let Some(default) = self.field_default(&code) {
             return default;
         }
+        if self.builds_a_path(&code) {
+            return Value::LocalPath;
+        }
         Value::Unknown
+    }
+
+    /// `os.path.join(…)`, `Path(…)`, `pathlib.Path(…)`, `tempfile.mkdtemp(…)`.
+    fn builds_a_path(&self, code: &[usize]) -> bool {
+        let mut words = code.iter().take(6).map(|&t| self.text(t));
+        let head: [&str; 6] = std::array::from_fn(|_| words.next().unwrap_or(""));
+        matches!(
+            head,
+            [
+                "os",
+                ".",
+                "path",
+                ".",
+                "join" | "abspath" | "expanduser" | "dirname",
+                "("
+            ] | ["Path" | "PurePath", "(", ..]
+                | ["pathlib", ".", "Path", "(", ..]
+                | ["tempfile", ".", "mkdtemp" | "gettempdir", "(", ..]
+        )
     }
 
     /// One or more adjacent string literals.
@@ -1033,7 +1100,7 @@ impl<'a> Analysis<'a> {
     /// The assigned name: `NAME`, `NAME: annotation`, or the last part of `a.b.NAME`.
     fn assignment_target<'t>(&self, target: &'t [usize]) -> Option<&'t usize> {
         let first = target.first()?;
-        if self.tokens[*first].kind != TokenKind::Name || KEYWORDS.contains(&self.text(*first)) {
+        if self.tokens[*first].kind != TokenKind::Name || is_keyword(self.text(*first)) {
             return None;
         }
         if target.len() == 1 || self.is_op(target[1], ":") {
@@ -1056,6 +1123,9 @@ impl<'a> Analysis<'a> {
         let uses = std::mem::take(&mut self.uses);
         for u in &uses {
             let value = self.resolve(u.scope, &u.name, u.token, 0);
+            if matches!(value, Value::Unknown) && self.parametrized.contains(&u.name) {
+                continue;
+            }
             let expression = u.expression.clone();
             self.report(&value, &expression, &u.place);
         }

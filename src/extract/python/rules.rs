@@ -114,6 +114,8 @@ pub static CALL_RULES: &[CallRule] = &[
     rule("HuggingFaceEndpoint", None, &["repo_id"], HF),
     // SPEC signal 1: MLX, LangChain, LiteLLM, Bedrock.
     rule("mlx_lm.load", Some(0), &["path_or_hf_repo"], HF),
+    rule("mlx_lm.utils.load", Some(0), &["path_or_hf_repo"], HF),
+    rule("mlx_lm.utils.load_tokenizer", Some(0), &["model_path"], HF),
     rule("init_chat_model", Some(0), &["model"], None),
     rule("litellm.completion", None, &["model"], None),
     rule("litellm.acompletion", None, &["model"], None),
@@ -180,23 +182,39 @@ pub fn callee_matches(qualified: &str, pattern: &str) -> bool {
 pub fn may_match(last: &str) -> bool {
     // `last` is one name (no dot): it matches when it is the last segment of
     // some rule's callee. This runs for every call of every file.
-    // Sorted for a binary search: cheaper than hashing the name.
-    static LAST_SEGMENTS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    // Sorted for a binary search, behind a table of the (first byte, length)
+    // pairs that occur: most names are rejected by one lookup.
+    struct LastSegments {
+        sorted: Vec<&'static str>,
+        lengths_by_first_byte: [u64; 256],
+    }
+    static LAST_SEGMENTS: std::sync::OnceLock<LastSegments> = std::sync::OnceLock::new();
     if last.contains('.') {
         return CALL_RULES.iter().any(|r| callee_matches(r.callee, last));
     }
-    LAST_SEGMENTS
-        .get_or_init(|| {
-            let mut segments: Vec<&str> = CALL_RULES
-                .iter()
-                .map(|r| r.callee.rsplit('.').next().unwrap_or(r.callee))
-                .collect();
-            segments.sort_unstable();
-            segments.dedup();
-            segments
-        })
-        .binary_search(&last)
-        .is_ok()
+    let segments = LAST_SEGMENTS.get_or_init(|| {
+        let mut sorted: Vec<&str> = CALL_RULES
+            .iter()
+            .map(|r| r.callee.rsplit('.').next().unwrap_or(r.callee))
+            .collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let mut lengths_by_first_byte = [0u64; 256];
+        for segment in &sorted {
+            if let Some(&first) = segment.as_bytes().first() {
+                lengths_by_first_byte[usize::from(first)] |= 1 << segment.len().min(63);
+            }
+        }
+        LastSegments {
+            sorted,
+            lengths_by_first_byte,
+        }
+    });
+    let Some(&first) = last.as_bytes().first() else {
+        return segments.sorted.binary_search(&last).is_ok();
+    };
+    segments.lengths_by_first_byte[usize::from(first)] & (1 << last.len().min(63)) != 0
+        && segments.sorted.binary_search(&last).is_ok()
 }
 
 /// The first rule whose callee matches.

@@ -78,12 +78,6 @@ impl Token {
 /// Deepest f-string nesting followed; deeper ones are scanned as plain strings.
 const MAX_FSTRING_NESTING: u32 = 32;
 
-const THREE_CHAR_OPS: &[&str] = &["**=", "//=", ">>=", "<<=", "...", "!=="];
-const TWO_CHAR_OPS: &[&str] = &[
-    "**", "//", ">>", "<<", "<=", ">=", "==", "!=", "->", ":=", "+=", "-=", "*=", "/=", "%=", "&=",
-    "|=", "^=", "@=",
-];
-
 pub fn tokenize(src: &str) -> Vec<Token> {
     Tokenizer::new(src).run()
 }
@@ -261,15 +255,8 @@ impl<'a> Tokenizer<'a> {
             }
             _ => {}
         }
-        let rest = &self.bytes[start..];
-        let len = if rest.len() >= 3 && THREE_CHAR_OPS.iter().any(|op| rest[..3] == *op.as_bytes())
-        {
-            3
-        } else if rest.len() >= 2 && TWO_CHAR_OPS.iter().any(|op| rest[..2] == *op.as_bytes()) {
-            2
-        } else {
-            self.src[start..].chars().next().map_or(1, char::len_utf8)
-        };
+        let len = operator_len(&self.bytes[start..])
+            .unwrap_or_else(|| self.src[start..].chars().next().map_or(1, char::len_utf8));
         self.pos = start + len;
         self.push(TokenKind::Op, start..start + len, None);
     }
@@ -405,6 +392,27 @@ fn is_string_prefix(word: &str) -> bool {
         && word
             .chars()
             .all(|c| matches!(c.to_ascii_lowercase(), 'r' | 'b' | 'u' | 'f' | 't'))
+}
+
+/// The length of the two- or three-character operator `rest` starts with
+/// (`**=`, `//=`, `>>=`, `<<=`, `...`, `!==`, `**`, `->`, `:=`, `+=`, …).
+fn operator_len(rest: &[u8]) -> Option<usize> {
+    match rest {
+        [b'*', b'*', b'=', ..]
+        | [b'/', b'/', b'=', ..]
+        | [b'>', b'>', b'=', ..]
+        | [b'<', b'<', b'=', ..]
+        | [b'.', b'.', b'.', ..]
+        | [b'!', b'=', b'=', ..] => Some(3),
+        [b'*', b'*', ..]
+        | [b'/', b'/', ..]
+        | [b'>', b'>', ..]
+        | [b'<', b'<', ..]
+        | [b'-', b'>', ..]
+        | [b'<' | b'>' | b'=' | b'!' | b':', b'=', ..]
+        | [b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|' | b'^' | b'@', b'=', ..] => Some(2),
+        _ => None,
+    }
 }
 
 /// ASCII letters, digits and `_`: one load per byte in the name loop, the
