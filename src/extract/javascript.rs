@@ -50,6 +50,17 @@ pub fn extract(src: &str, out: &mut Vec<Found>) {
     out.extend(found);
 }
 
+/// ASCII letters, digits, `_` and `$`: one load per byte in the name loop.
+const ASCII_NAME_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize || b == b'$' as usize;
+        b += 1;
+    }
+    table
+};
+
 fn tokenize(src: &str) -> Vec<Token> {
     let bytes = src.as_bytes();
     let mut tokens: Vec<Token> = Vec::with_capacity(src.len() / 8);
@@ -68,7 +79,12 @@ fn tokenize(src: &str) -> Vec<Token> {
             })
         };
         match b {
-            b' ' | b'\t' | b'\n' | b'\r' => pos += 1,
+            b' ' | b'\t' | b'\n' | b'\r' => {
+                pos += 1;
+                while matches!(bytes.get(pos), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+                    pos += 1;
+                }
+            }
             b'/' if bytes.get(pos + 1) == Some(&b'/') => {
                 pos = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
             }
@@ -129,7 +145,7 @@ fn tokenize(src: &str) -> Vec<Token> {
                 // rest through the Unicode rules.
                 while bytes
                     .get(pos)
-                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'$')
+                    .is_some_and(|&c| ASCII_NAME_BYTE[usize::from(c)])
                 {
                     pos += 1;
                 }
@@ -158,11 +174,12 @@ fn tokenize(src: &str) -> Vec<Token> {
                 push(&mut tokens, Kind::Other, start..pos, depth);
             }
             _ => {
-                let two = src.get(pos..pos + 2).unwrap_or("");
-                let len = if matches!(two, "??" | "||" | "=>" | "==" | "?." | "&&" | "!=") {
+                let two = bytes.get(pos..pos + 2).unwrap_or(&[]);
+                let len = if matches!(two, b"??" | b"||" | b"=>" | b"==" | b"?." | b"&&" | b"!=") {
                     2
                 } else {
-                    1
+                    // One character, whole (a non-ASCII one is several bytes).
+                    src[pos..].chars().next().map_or(1, char::len_utf8)
                 };
                 pos += len;
                 push(&mut tokens, Kind::Punct, start..pos, depth);

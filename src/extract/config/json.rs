@@ -5,7 +5,7 @@ use jsonc_parser::tokens::Token;
 use jsonc_parser::{Scanner, ScannerOptions};
 
 use super::{locate, value_under};
-use crate::extract::{ExtractResult, Malformed};
+use crate::extract::{candidate, ExtractResult, Malformed};
 use crate::model::Found;
 
 enum Frame {
@@ -66,6 +66,15 @@ pub fn extract(text: &str, out: &mut Vec<Found>) -> ExtractResult {
                 {
                     *key = Some(value.into_owned());
                     *expecting = false;
+                    continue;
+                }
+                // Most values are under keys that name no model: told before
+                // the value is located and the key path built.
+                let innermost_key = stack.iter().rev().find_map(|f| match f {
+                    Frame::Object { key: Some(k), .. } => Some(k.as_str()),
+                    _ => None,
+                });
+                if innermost_key.is_none_or(|k| candidate::name_strength(k).is_none()) {
                     continue;
                 }
                 let inner = raw.start + 1..raw.end.saturating_sub(1).max(raw.start + 1);
