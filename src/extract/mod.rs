@@ -6,6 +6,7 @@
 pub mod candidate;
 pub mod config;
 pub mod dockerfile;
+pub mod embedded;
 pub mod gguf;
 pub mod javascript;
 pub mod lexicon;
@@ -68,6 +69,25 @@ pub fn extract(
 }
 
 fn extract_unfiltered(
+    family: Family,
+    text: &str,
+    options: ExtractOptions,
+    out: &mut Vec<Found>,
+) -> ExtractResult {
+    let first = out.len();
+    let result = extract_family(family, text, options, out);
+    // Shell-style `${VAR:-default}` in shell and configuration files (in
+    // JavaScript `${a-b}` is arithmetic).
+    if !matches!(
+        family,
+        Family::Python | Family::JavaScript | Family::Notebook | Family::Markdown
+    ) {
+        embedded::split_expansions(text, out, first);
+    }
+    result
+}
+
+fn extract_family(
     family: Family,
     text: &str,
     options: ExtractOptions,

@@ -7,8 +7,9 @@ use std::ops::Range;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
-use super::{locate, relocate, value_under};
-use crate::extract::{shell, ExtractResult, Malformed};
+use super::{json, locate, relocate, value_under};
+use crate::extract::candidate;
+use crate::extract::{embedded, shell, ExtractResult, Malformed};
 use crate::model::Found;
 use crate::text::LineIndex;
 
@@ -27,6 +28,22 @@ const SHELL_KEYS: &[&str] = &[
 const ARGV_KEYS: &[&str] = &["command", "entrypoint", "args"];
 
 pub fn extract(text: &str, out: &mut Vec<Found>) -> ExtractResult {
+    let first = out.len();
+    match extract_document(text, out) {
+        // A Helm or Jinja template is no YAML until rendered: read again with
+        // its template expressions blanked (positions unchanged).
+        Err(malformed) => match embedded::blank_templates(text) {
+            Some(blanked) => {
+                out.truncate(first);
+                extract_document(&blanked, out)
+            }
+            None => Err(malformed),
+        },
+        Ok(()) => Ok(()),
+    }
+}
+
+fn extract_document(text: &str, out: &mut Vec<Found>) -> ExtractResult {
     let index = LineIndex::new(text);
     let mut walk = Walk {
         text,
@@ -56,6 +73,9 @@ enum Frame {
     Mapping {
         key: Option<String>,
         expecting_key: bool,
+        /// In a Kubernetes `env:` list item, the variable its `name:` gives
+        /// (its `value:` is that variable's value).
+        env_name: Option<String>,
     },
     /// A sequence; under a shell key its string items are gathered and
     /// scanned as one command (`args: ["--model", "org/x"]`) or as lines.
@@ -80,6 +100,7 @@ impl Walk<'_, '_> {
             Event::MappingStart(..) => self.stack.push(Frame::Mapping {
                 key: None,
                 expecting_key: true,
+                env_name: None,
             }),
             Event::SequenceStart(..) => {
                 let shell_items = self.under_shell_key().then(Vec::new);
@@ -131,11 +152,14 @@ impl Walk<'_, '_> {
     }
 
     fn under_shell_key(&self) -> bool {
-        matches!(self.stack.last(), Some(Frame::Mapping { key: Some(k), expecting_key: false }) if SHELL_KEYS.contains(&k.as_str()))
+        matches!(self.stack.last(), Some(Frame::Mapping { key: Some(k), expecting_key: false, .. }) if SHELL_KEYS.contains(&k.as_str()))
     }
 
     fn scalar(&mut self, value: &str, style: ScalarStyle, span: Span) {
-        if let Some(Frame::Mapping { key, expecting_key }) = self.stack.last_mut() {
+        if let Some(Frame::Mapping {
+            key, expecting_key, ..
+        }) = self.stack.last_mut()
+        {
             if *expecting_key {
                 *key = Some(value.to_string());
                 *expecting_key = false;
@@ -145,6 +169,7 @@ impl Walk<'_, '_> {
         let raw = self.byte_range(&span);
         let plain_null =
             style == ScalarStyle::Plain && matches!(value, "" | "~" | "null" | "true" | "false");
+        let in_env_list = self.in_env_list();
         if let Some(Frame::Sequence {
             shell_items: Some(items),
             ..
@@ -153,11 +178,107 @@ impl Walk<'_, '_> {
             items.push((value.to_string(), raw));
         } else if self.under_shell_key() {
             self.shell_value(value, raw);
-        } else if !plain_null {
+        } else if let Some((name, assigned)) = self.environment_item(value) {
+            // docker-compose `environment: ["NAME=value"]`.
+            let mut keys = self.keys();
+            keys.push(name.to_string());
+            let span = locate(self.text, raw, assigned);
+            value_under(&keys, assigned, span, self.out);
+        } else if in_env_list && self.current_key() == Some("name") {
+            if let Some(Frame::Mapping { env_name, .. }) = self.stack.last_mut() {
+                *env_name = Some(value.to_string());
+            }
+        } else if in_env_list && self.current_key() == Some("value") {
+            // Kubernetes `env: [{name: NAME, value: X}]`: X under NAME.
+            let env_name = match self.stack.last() {
+                Some(Frame::Mapping { env_name, .. }) => env_name.clone(),
+                _ => None,
+            };
+            if let (Some(name), false) = (env_name, plain_null) {
+                let mut keys = self.keys();
+                keys.pop();
+                keys.push(name);
+                let span = locate(self.text, raw, value);
+                value_under(&keys, value, span, self.out);
+            }
+        } else if !plain_null && !self.embedded_json(value, raw.clone()) {
             let span = locate(self.text, raw, value);
             value_under(&self.keys(), value, span, self.out);
         }
         self.value_done();
+    }
+
+    /// A JSON list or object as the value of a model-ish key (`MODELS: >`
+    /// followed by `["org/a", "org/b"]`, Helm values): its strings under that
+    /// key. Whether it was one.
+    fn embedded_json(&mut self, value: &str, raw: Range<usize>) -> bool {
+        let trimmed = value.trim_start();
+        if !(trimmed.starts_with('[') || trimmed.starts_with('{')) {
+            return false;
+        }
+        let keys = self.keys();
+        let Some(key) = keys.last() else {
+            return false;
+        };
+        if candidate::name_strength(key).is_none() {
+            return false;
+        }
+        // Under a model key, so that the list's own strings are reported.
+        let prefix = "{\"model\": ";
+        let wrapped = format!("{prefix}{value}}}");
+        let mut found = Vec::new();
+        if json::extract(&wrapped, &mut found).is_err() {
+            return false;
+        }
+        let mut under_key = Vec::new();
+        for f in found {
+            if f.span.start < prefix.len() {
+                continue;
+            }
+            let span = f.span.start - prefix.len()..f.span.end - prefix.len();
+            value_under(&keys, &f.text, span, &mut under_key);
+        }
+        relocate(&mut under_key, value, self.text, raw);
+        self.out.extend(under_key);
+        true
+    }
+
+    /// The key whose value is being read.
+    fn current_key(&self) -> Option<&str> {
+        match self.stack.last() {
+            Some(Frame::Mapping {
+                key: Some(k),
+                expecting_key: false,
+                ..
+            }) => Some(k),
+            _ => None,
+        }
+    }
+
+    /// Whether the current mapping is an item of an `env:` list (Kubernetes,
+    /// GitHub Actions services).
+    fn in_env_list(&self) -> bool {
+        let n = self.stack.len();
+        n >= 3
+            && matches!(self.stack[n - 2], Frame::Sequence { .. })
+            && matches!(&self.stack[n - 3], Frame::Mapping { key: Some(k), .. } if k == "env")
+    }
+
+    /// A `NAME=value` item of a compose `environment:` list.
+    fn environment_item<'v>(&self, value: &'v str) -> Option<(&'v str, &'v str)> {
+        let n = self.stack.len();
+        let in_list = n >= 2
+            && matches!(self.stack[n - 1], Frame::Sequence { .. })
+            && matches!(&self.stack[n - 2], Frame::Mapping { key: Some(k), .. } if k == "environment");
+        if !in_list {
+            return None;
+        }
+        let (name, assigned) = value.split_once('=')?;
+        let is_name = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
+        (is_name && !assigned.is_empty()).then_some((name, assigned))
     }
 
     /// After a value, the enclosing mapping expects its next key.

@@ -1,0 +1,205 @@
+//! Languages inside other languages (SPEC signal 3) that every extractor
+//! shares: `${VAR:-default}` expansions, whose default is a literal reference
+//! and whose variable is a run-time choice, and template expressions
+//! (Helm/Jinja `{{ … }}`, `{% … %}`, `{# … #}`) blanked so that the YAML
+//! around them can be read.
+
+use std::ops::Range;
+
+use crate::extract::candidate;
+use crate::model::Found;
+
+/// The byte ranges of the defaults of `${NAME:-default}`, `${NAME-default}`,
+/// `${NAME:=default}`, `${NAME=default}` and `${NAME:default}` in `text`, for
+/// defaults that are plain text (no expansion of their own, not empty).
+/// A default that is itself an expansion (`${A:-${B:-x}}`) yields the inner one's.
+pub fn expansion_defaults(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut defaults = Vec::new();
+    let mut from = 0;
+    while let Some(at) = memchr::memmem::find(&bytes[from..], b"${").map(|i| from + i) {
+        from = at + 2;
+        let name_len = bytes[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+        let starts_like_a_name = bytes
+            .get(from)
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_');
+        if name_len == 0 || !starts_like_a_name {
+            continue;
+        }
+        let mut start = from + name_len;
+        for operator in [&b":-"[..], b":=", b"-", b"=", b":"] {
+            if bytes[start..].starts_with(operator) {
+                start += operator.len();
+                break;
+            }
+        }
+        if start == from + name_len {
+            continue;
+        }
+        // The default runs to the `}` closing this expansion.
+        let mut depth = 1;
+        let mut end = None;
+        for (i, b) in bytes[start..].iter().enumerate() {
+            match b {
+                b'{' => depth += 1,
+                b'}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = Some(start + i);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let Some(end) = end else { break };
+        let default = &text[start..end];
+        // A nested expansion is found by the next turn of the loop.
+        if !default.is_empty() && !default.contains(['$', '{', '}']) {
+            let trimmed = default.trim_matches(['"', '\'']);
+            let lead = default.find(trimmed).unwrap_or(0);
+            if !trimmed.is_empty() {
+                defaults.push(start + lead..start + lead + trimmed.len());
+            }
+        }
+    }
+    defaults
+}
+
+/// For each reference appended to `out` after `first` whose text is its own
+/// source (`source[span] == text`) and holds `${…}`: the reference becomes
+/// dynamic, and each plain default in it a literal reference of its own.
+pub fn split_expansions(source: &str, out: &mut Vec<Found>, first: usize) {
+    let mut defaults = Vec::new();
+    for found in out.iter_mut().skip(first) {
+        if !found.text.contains("${") || source.get(found.span.clone()) != Some(&found.text) {
+            continue;
+        }
+        found.dynamic = true;
+        for range in expansion_defaults(&found.text) {
+            let text = found.text[range.clone()].to_string();
+            defaults.push(Found {
+                span: found.span.start + range.start..found.span.start + range.end,
+                provider: found
+                    .provider
+                    .or_else(|| candidate::provider_from_shape(&text)),
+                text,
+                kind: found.kind,
+                context: found.context.clone(),
+                dynamic: false,
+                strength: found.strength,
+            });
+        }
+    }
+    out.extend(defaults);
+}
+
+/// `text` with every template expression (`{{ … }}`, `{% … %}`, `{# … #}`)
+/// blanked to spaces, newlines kept, so offsets, lines and columns do not
+/// move. A Helm `default "X"` inside an expression is kept in place, quotes
+/// included, as it is the value the template renders when nothing is set.
+/// `None` when the text holds no template expression.
+pub fn blank_templates(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = bytes.to_vec();
+    let mut changed = false;
+    let mut from = 0;
+    while let Some(at) = memchr::memchr(b'{', &bytes[from..]).map(|i| from + i) {
+        let close: &[u8] = match bytes.get(at + 1) {
+            Some(b'{') => b"}}",
+            Some(b'%') => b"%}",
+            Some(b'#') => b"#}",
+            _ => {
+                from = at + 1;
+                continue;
+            }
+        };
+        // GitHub Actions' `${{ … }}` is read by YAML as it is.
+        if at > 0 && bytes[at - 1] == b'$' {
+            from = at + 2;
+            continue;
+        }
+        let Some(end) = memchr::memmem::find(&bytes[at + 2..], close).map(|i| at + 2 + i + 2)
+        else {
+            break;
+        };
+        let kept = helm_default(&text[at..end]).map(|r| at + r.start..at + r.end);
+        for (i, byte) in out.iter_mut().enumerate().take(end).skip(at) {
+            let keep = kept.as_ref().is_some_and(|k| k.contains(&i));
+            if !keep && *byte != b'\n' && *byte != b'\r' {
+                *byte = b' ';
+            }
+        }
+        changed = true;
+        from = end;
+    }
+    // Only ASCII bytes inside expressions were replaced by ASCII spaces, but
+    // a multi-byte character inside one is cut: fall back to a lossless check.
+    changed.then(|| String::from_utf8(out).ok()).flatten()
+}
+
+/// The range (within `expression`) of the quoted argument of a Helm
+/// `default "X"`, quotes included.
+fn helm_default(expression: &str) -> Option<Range<usize>> {
+    let at = expression.find("default ")?;
+    let rest = &expression[at + "default ".len()..];
+    let lead = rest.len() - rest.trim_start().len();
+    let quote = rest[lead..]
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '"' | '\''))?;
+    let inner = &rest[lead + 1..];
+    let len = inner.find(quote)?;
+    let start = at + "default ".len() + lead;
+    Some(start..start + len + 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defaults(text: &str) -> Vec<&str> {
+        expansion_defaults(text)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect()
+    }
+
+    #[test]
+    fn defaults_of_every_operator() {
+        assert_eq!(defaults("${MODEL:-org/a}"), ["org/a"]);
+        assert_eq!(
+            defaults("x ${M-org/b} ${N:=org/c} ${O=d} ${P:e}"),
+            ["org/b", "org/c", "d", "e"]
+        );
+        assert_eq!(defaults("${A:-${B:-org/inner}}"), ["org/inner"]);
+        assert_eq!(defaults("${MODEL:-\"org/q\"}"), ["org/q"]);
+        assert!(defaults("${MODEL} $MODEL ${{ inputs.model }} ${1:-x} ${A:-}").is_empty());
+        assert!(defaults("${UNCLOSED:-org/x").is_empty());
+        assert_eq!(defaults("${模型:-x} ${M:-模型}"), ["模型"]);
+    }
+
+    #[test]
+    fn templates_are_blanked_in_place() {
+        let text = "name: {{ .Release.Name }}\n{{- if .Values.gpu }}\nmodel: {{ .Values.model | default \"org/x\" }}\n{# note #}\nrun: ${{ inputs.m }}\n";
+        let blanked = blank_templates(text).unwrap();
+        assert_eq!(blanked.len(), text.len());
+        let lines: Vec<&str> = blanked.split('\n').collect();
+        assert_eq!(lines[0].trim_end(), "name:");
+        assert!(lines[1].chars().all(|c| c == ' '));
+        // The Helm default stays where it was written, quotes included.
+        let at = text.find("\"org/x\"").unwrap();
+        assert_eq!(&blanked[at..at + 7], "\"org/x\"");
+        assert_eq!(
+            lines[2].split_whitespace().collect::<Vec<_>>(),
+            ["model:", "\"org/x\""]
+        );
+        assert!(lines[3].chars().all(|c| c == ' '));
+        assert_eq!(lines[4], "run: ${{ inputs.m }}");
+        assert_eq!(blank_templates("a: {b: c}\n"), None);
+        assert_eq!(blank_templates("a: {{ unclosed"), None);
+    }
+}
