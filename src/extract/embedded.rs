@@ -6,8 +6,8 @@
 
 use std::ops::Range;
 
-use crate::extract::candidate;
-use crate::model::Found;
+use crate::extract::{candidate, shell};
+use crate::model::{Found, RefKind};
 
 /// The byte ranges of the defaults of `${NAME:-default}`, `${NAME-default}`,
 /// `${NAME:=default}`, `${NAME=default}` and `${NAME:default}` in `text`, for
@@ -157,6 +157,186 @@ fn helm_default(expression: &str) -> Option<Range<usize>> {
     Some(start..start + len + 2)
 }
 
+/// Programs whose argv lists and command strings (in Python, JavaScript)
+/// are read as shell command lines.
+const PROGRAMS: &[&str] = &[
+    "ollama",
+    "vllm",
+    "huggingface-cli",
+    "hf",
+    "python",
+    "python3",
+    "curl",
+    "lm_eval",
+    "lm-eval",
+    "llamafactory-cli",
+    "torchrun",
+    "accelerate",
+    "deepspeed",
+    "mlx_lm.generate",
+    "mlx_lm.server",
+    "mlx_lm.lora",
+    "mlx_lm.convert",
+    "llama-server",
+    "llama-cli",
+    "text-generation-launcher",
+    "sglang",
+];
+
+/// Whether `word` names a known program.
+pub fn is_program(word: &str) -> bool {
+    PROGRAMS.contains(&word)
+}
+
+/// Whether `text` is a command line of a known program (its first word).
+pub fn starts_with_program(text: &str) -> bool {
+    let text = text.trim();
+    let first_word = text.split([' ', '\t']).next().unwrap_or("");
+    first_word.len() < text.len() && PROGRAMS.contains(&first_word)
+}
+
+/// One element of an argv list in code: a literal word (its source span is
+/// its text, verbatim) or an expression known at run time.
+pub struct ArgvWord {
+    word: String,
+    span: Range<usize>,
+    dynamic: bool,
+}
+
+impl ArgvWord {
+    /// A literal whose text is `src[span]`.
+    pub fn literal(src: &str, span: Range<usize>) -> ArgvWord {
+        ArgvWord {
+            word: src.get(span.clone()).unwrap_or("").to_string(),
+            span,
+            dynamic: false,
+        }
+    }
+
+    /// An expression at `span`, its value unknown.
+    pub fn dynamic(span: Range<usize>) -> ArgvWord {
+        ArgvWord {
+            word: "$MODELGATE_VALUE".to_string(),
+            span,
+            dynamic: true,
+        }
+    }
+}
+
+/// An argv list: when it runs a known program or passes an option, the
+/// references of its command line, placed on the source (`kind` is the
+/// host language's).
+pub fn argv_references(src: &str, words: &[ArgvWord], kind: RefKind, out: &mut Vec<Found>) {
+    let runs_a_program = words
+        .first()
+        .is_some_and(|w| !w.dynamic && PROGRAMS.contains(&w.word.as_str()));
+    let passes_an_option = words.iter().any(|w| !w.dynamic && w.word.starts_with("--"));
+    if words.len() < 2 || !(runs_a_program || passes_an_option) {
+        return;
+    }
+    let mut line = String::new();
+    let mut starts = Vec::with_capacity(words.len());
+    for word in words {
+        starts.push(line.len());
+        if word.dynamic {
+            line.push_str(&word.word);
+        } else {
+            line.push('\'');
+            line.push_str(&word.word.replace('\'', "'\\''"));
+            line.push('\'');
+        }
+        line.push(' ');
+    }
+    let mut found = Vec::new();
+    shell::extract(&line, &mut found);
+    for mut f in found {
+        let index = starts
+            .partition_point(|&s| s <= f.span.start)
+            .saturating_sub(1);
+        let Some(element) = words.get(index) else {
+            continue;
+        };
+        if element.dynamic {
+            f.text = src.get(element.span.clone()).unwrap_or("").to_string();
+            f.span = element.span.clone();
+        } else {
+            let Some(at) = element.word.find(&f.text) else {
+                continue;
+            };
+            f.span = element.span.start + at..element.span.start + at + f.text.len();
+        }
+        f.kind = kind;
+        out.push(f);
+    }
+}
+
+/// A command line at byte `offset` of `src`, given as `line`: the source
+/// text with run-time parts (f-string fields, template substitutions)
+/// replaced by `$___…` of the same length. Its references, placed on the
+/// source; a word that is one field is reported as the field's expression.
+pub fn command_references(
+    src: &str,
+    offset: usize,
+    line: &str,
+    kind: RefKind,
+    out: &mut Vec<Found>,
+) {
+    let mut found = Vec::new();
+    shell::extract(line, &mut found);
+    for mut f in found {
+        f.span = offset + f.span.start..offset + f.span.end;
+        if f.dynamic {
+            let word = src.get(f.span.clone()).unwrap_or("");
+            let inner = word
+                .strip_prefix("${")
+                .or_else(|| word.strip_prefix('{'))
+                .and_then(|w| w.strip_suffix('}'));
+            if let Some(inner) = inner.filter(|i| !i.is_empty() && !i.contains(['{', '}'])) {
+                let start = f.span.end - 1 - inner.len();
+                f.span = start..f.span.end - 1;
+            }
+            f.text = src.get(f.span.clone()).unwrap_or("").to_string();
+        }
+        f.kind = kind;
+        out.push(f);
+    }
+}
+
+/// A template literal's `${…}` substitutions replaced by `$` and underscores
+/// of the same byte length (positions unchanged, each a run-time word).
+pub fn blank_substitutions(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' && bytes.get(i + 1) == Some(&b'{') {
+            let mut depth = 0;
+            let mut end = bytes.len();
+            for (j, b) in bytes[i + 1..].iter().enumerate() {
+                match b {
+                    b'{' => depth += 1,
+                    b'}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = i + 1 + j + 1;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            out.push(b'$');
+            out.extend(std::iter::repeat_n(b'_', end - i - 1));
+            i = end;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    // Whole substitutions (ASCII-delimited) were replaced: still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +346,14 @@ mod tests {
             .into_iter()
             .map(|r| &text[r])
             .collect()
+    }
+
+    #[test]
+    fn substitutions_keep_their_length() {
+        let text = "vllm serve ${model} --port ${cfg[`p${n}`]} é";
+        let blanked = blank_substitutions(text);
+        assert_eq!(blanked.len(), text.len());
+        assert_eq!(blanked, "vllm serve $_______ --port $______________ é");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::extract::candidate;
+use crate::extract::embedded::{self, ArgvWord};
 use crate::model::{Found, RefKind, Strength};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -401,6 +402,10 @@ impl Analysis<'_> {
     fn run(&mut self) {
         for i in 0..self.tokens.len() {
             let token = &self.tokens[i];
+            if token.kind == Kind::Str {
+                self.command_string(i);
+                continue;
+            }
             // One-byte punctuation only: compared as bytes, this runs for every token.
             if token.kind != Kind::Punct || token.range.len() != 1 {
                 continue;
@@ -460,6 +465,13 @@ impl Analysis<'_> {
             return;
         };
         let last = &self.src[self.tokens[name].range.clone()];
+        if matches!(
+            last,
+            "spawn" | "spawnSync" | "execFile" | "execFileSync" | "execa"
+        ) {
+            self.spawn(open);
+            return;
+        }
         let (index, provider, context) = match last {
             "pipeline" => (1, Some("huggingface"), last.to_string()),
             "from_pretrained" => (0, Some("huggingface"), last.to_string()),
@@ -471,6 +483,57 @@ impl Analysis<'_> {
         if let Some(arg) = self.arguments(open).get(index).cloned() {
             self.value(arg, &context, provider, Strength::Strong);
         }
+    }
+
+    /// `spawn("vllm", ["serve", X])`: the program and its argv array as one
+    /// command line.
+    fn spawn(&mut self, open: usize) {
+        let args = self.arguments(open);
+        let (Some(program), Some(array)) = (args.first(), args.get(1)) else {
+            return;
+        };
+        let program_token = &self.tokens[program.start];
+        if program.len() != 1 || program_token.kind != Kind::Str || program_token.dynamic {
+            return;
+        }
+        let mut words = vec![ArgvWord::literal(self.src, program_token.content.clone())];
+        let Some(open_bracket) = (array.start < self.tokens.len()).then_some(array.start) else {
+            return;
+        };
+        if self.text(open_bracket) != "[" {
+            return;
+        }
+        for element in self.arguments(open_bracket) {
+            let first = &self.tokens[element.start];
+            let last = &self.tokens[element.end - 1];
+            words.push(
+                if element.len() == 1 && first.kind == Kind::Str && !first.dynamic {
+                    ArgvWord::literal(self.src, first.content.clone())
+                } else {
+                    ArgvWord::dynamic(first.range.start..last.range.end)
+                },
+            );
+        }
+        embedded::argv_references(self.src, &words, RefKind::Code, &mut self.found);
+    }
+
+    /// A string or template literal holding a command line of a known
+    /// program (`execSync("ollama pull X")`, `` `vllm serve ${model}` ``).
+    fn command_string(&mut self, i: usize) {
+        let token = &self.tokens[i];
+        let Some(text) = self.src.get(token.content.clone()) else {
+            return;
+        };
+        if !embedded::starts_with_program(text) || text.contains('\\') {
+            return;
+        }
+        let line = if token.dynamic {
+            embedded::blank_substitutions(text)
+        } else {
+            text.to_string()
+        };
+        let offset = token.content.start;
+        embedded::command_references(self.src, offset, &line, RefKind::Code, &mut self.found);
     }
 
     /// A Vercel AI SDK provider's model factory: `openai("gpt-4o")`,

@@ -34,8 +34,9 @@ const CONFIG_TRIGGERS: &[&str] = &[
     "-hf",
 ];
 const SHELL_TRIGGERS: &[&str] = &["model", "download", "ollama", "vllm", "-hf"];
-/// JavaScript references are pipeline/from_pretrained calls and model… properties.
-const JS_TRIGGERS: &[&str] = &["model", "pretrained", "pipeline"];
+/// JavaScript references are pipeline/from_pretrained calls and model…
+/// properties, and command lines of `ollama`, `vllm` (has `llm`), the Hub CLIs.
+const JS_TRIGGERS: &[&str] = &["model", "pretrained", "pipeline", "ollama", "huggingface"];
 
 /// The family's trigger words and the lexicon's, lower case.
 fn searcher(words: &[&str]) -> Searcher {

@@ -373,9 +373,45 @@ fn scan_command(words: &[Word], text: &str, out: &mut Vec<Found>) {
                 );
             }
         }
+        ["curl", ..] => curl_bodies(&rest[1..], text, out),
         _ => {}
     }
     model_options(rest, text, out);
+}
+
+/// `curl -d '{"model": "X", …}'` (and `--data`, `--data-raw`,
+/// `--data-binary`, `--json`): a JSON body's values under model keys, as an
+/// OpenAI-compatible or Ollama request names its model.
+fn curl_bodies(args: &[Word], text: &str, out: &mut Vec<Found>) {
+    const DATA_OPTIONS: &[&str] = &["-d", "--data", "--data-raw", "--data-binary", "--json"];
+    for (i, word) in args.iter().enumerate() {
+        let (body, start) = match word.value.split_once('=') {
+            Some((option, _)) if DATA_OPTIONS.contains(&option) && option.starts_with("--") => {
+                (word, option.len() + 1)
+            }
+            _ if DATA_OPTIONS.contains(&word.value.as_str()) => match args.get(i + 1) {
+                Some(next) => (next, 0),
+                None => continue,
+            },
+            // `-d'{…}'`: the body glued to the short option.
+            _ if word.value.starts_with("-d{") => (word, 2),
+            _ => continue,
+        };
+        let json = &body.value[start..];
+        if !json.trim_start().starts_with('{') {
+            continue;
+        }
+        let mut found = Vec::new();
+        if crate::extract::config::json::extract(json, &mut found).is_err() {
+            continue;
+        }
+        for mut f in found {
+            f.span = body.span_of(start + f.span.start..start + f.span.end, text);
+            f.kind = RefKind::Shell;
+            f.context = format!("curl {}", f.context);
+            out.push(f);
+        }
+    }
 }
 
 /// `NAME=value` words (and `export NAME=value`) before the program; returns the program's index.

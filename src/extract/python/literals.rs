@@ -80,12 +80,19 @@ pub fn consider(
     {
         key_value_pairs(src, info.content(), out);
     }
-    if !may_be_a_name(src, &tokens[at]) {
+    let command = super::commands::may_be_a_command(src, &tokens[at]);
+    if !command && !may_be_a_name(src, &tokens[at]) {
         return;
     }
     let code = |i: &usize| tokens[*i].kind != TokenKind::Comment;
     let previous = (line_start..at).rev().find(code);
     let next = (at + 1..tokens.len()).find(code);
+    if command {
+        if !in_message_place(src, tokens, previous, next, opener, line_start) {
+            super::commands::command_string(src, &tokens[at], out);
+        }
+        return;
+    }
     if is_candidate_literal(src, tokens, at, previous, next, opener, line_start) {
         push(src, &tokens[at], out);
     }
@@ -213,6 +220,41 @@ fn is_candidate_literal(
         }
         _ => true,
     }
+}
+
+/// A docstring, a message (`print`, logging, exceptions, `assert`, `raise`)
+/// or a comparison: where a command line is text, not a command.
+fn in_message_place(
+    src: &str,
+    tokens: &[Token],
+    previous: Option<usize>,
+    next: Option<usize>,
+    opener: Option<usize>,
+    line_start: usize,
+) -> bool {
+    let text = |i: usize| tokens[i].text(src);
+    let kind = |i: usize| tokens[i].kind;
+    let docstring = previous.is_none() && next.is_none_or(|n| kind(n) == TokenKind::Newline);
+    let comparison = |i: usize| matches!(text(i), "==" | "!=" | "in" | "not");
+    let message_statement = tokens
+        .get(line_start)
+        .is_some_and(|t| t.kind == TokenKind::Name && MESSAGE_STATEMENTS.contains(&t.text(src)));
+    let text_call = opener
+        .and_then(|open| open.checked_sub(1).filter(|&b| b >= line_start))
+        .is_some_and(|b| {
+            kind(b) == TokenKind::Name && {
+                let callee = text(b);
+                TEXT_CALLS.contains(&callee)
+                    || callee.ends_with("Error")
+                    || callee.ends_with("Exception")
+                    || callee.ends_with("Warning")
+            }
+        });
+    docstring
+        || previous.is_some_and(comparison)
+        || next.is_some_and(comparison)
+        || message_statement
+        || text_call
 }
 
 fn is_keyword(word: &str) -> bool {

@@ -6,6 +6,7 @@
 //! parameters. A name passed to a strong context is resolved afterwards to the
 //! literal it was assigned, and the reference is reported at that literal.
 
+mod commands;
 mod literals;
 mod rules;
 pub mod tokenize;
@@ -121,6 +122,8 @@ enum Role {
     Call,
     DefParams,
     Dict,
+    /// A list display: maybe an argv list.
+    List,
     Other,
 }
 
@@ -280,6 +283,7 @@ impl<'a> Analysis<'a> {
         let (role, callee) = match self.op_byte(i) {
             Some(b'(') => self.paren_role(i),
             Some(b'{') => (Role::Dict, i..i),
+            Some(b'[') if self.is_list_display(i) => (Role::List, i..i),
             _ => (Role::Other, i..i),
         };
         self.frames.push(Frame {
@@ -289,6 +293,22 @@ impl<'a> Analysis<'a> {
             arg_start: i + 1,
             args: self.spare_args.pop().unwrap_or_default(),
         });
+    }
+
+    /// A `[` that opens a list display, not a subscript (`x[…]`, `f()[…]`).
+    fn is_list_display(&self, open: usize) -> bool {
+        let previous = (0..open)
+            .rev()
+            .find(|&t| self.tokens[t].kind != TokenKind::Comment);
+        previous.is_none_or(|p| {
+            let token = &self.tokens[p];
+            match token.kind {
+                TokenKind::Name => is_keyword(self.text(p)),
+                TokenKind::String | TokenKind::Number => false,
+                TokenKind::Op => !matches!(self.text(p), ")" | "]" | "}"),
+                TokenKind::Newline | TokenKind::Comment => true,
+            }
+        })
     }
 
     fn recycle(&mut self, mut args: Vec<Range<usize>>) {
@@ -354,6 +374,7 @@ impl<'a> Analysis<'a> {
             Role::Call => self.call(&frame),
             Role::DefParams => self.parameters(&frame),
             Role::Dict => self.dict(&frame),
+            Role::List => commands::argv(self.src, self.tokens, &frame.args, &mut self.found),
             Role::Other => {}
         }
         self.recycle(frame.args);
