@@ -117,9 +117,37 @@ const ROUTES: &[&str] = &[
 
 /// The model name after a routing prefix (`openai/gpt-4o` → `gpt-4o`), if any.
 pub fn strip_route(name: &str) -> Option<&str> {
+    split_route(name).map(|(_, rest)| rest)
+}
+
+/// A routing prefix and the name after it: `("openrouter", "anthropic/claude-3.5-sonnet")`.
+pub fn split_route(name: &str) -> Option<(&str, &str)> {
     let at = name.find(['/', ':'])?;
     let (route, rest) = (&name[..at], &name[at + 1..]);
-    (ROUTES.contains(&route) && !rest.is_empty()).then_some(rest)
+    (ROUTES.contains(&route) && !rest.is_empty()).then_some((route, rest))
+}
+
+/// The provider a routing prefix names, as references record providers
+/// (`vertex_ai` → `vertex`, `ollama_chat` → `ollama`, `gemini` → `google`).
+pub fn route_provider(route: &str) -> &'static str {
+    match route {
+        "openai" | "text-completion-openai" => "openai",
+        "azure" | "azure_ai" => "azure",
+        "bedrock" => "bedrock",
+        "vertex_ai" => "vertex",
+        "gemini" | "google" | "google_genai" => "google",
+        "anthropic" => "anthropic",
+        "mistral" => "mistral",
+        "cohere" => "cohere",
+        "groq" => "groq",
+        "together_ai" => "together",
+        "fireworks_ai" => "fireworks",
+        "deepseek" => "deepseek",
+        "xai" => "xai",
+        "openrouter" => "openrouter",
+        "ollama" | "ollama_chat" => "ollama",
+        _ => "huggingface",
+    }
 }
 
 /// Name suffixes of quantised or converted uploads (shared/reference §4.1).

@@ -228,8 +228,19 @@ pub fn has_model_shape(text: &str) -> bool {
     is_hub_url(text) || is_org_name(text) || api_provider(text).is_some()
 }
 
-/// The provider a string's shape suggests, when the context gave none.
+/// The provider a string's shape suggests, when the context gave none: a
+/// routing prefix's (`openrouter/…`, `bedrock/…`, `openai:gpt-4o`), the Hub's
+/// for `org/name`, a hosted API's for its names.
 pub fn provider_from_shape(text: &str) -> Option<&'static str> {
+    if let Some((route, rest)) = crate::catalog::normalise::split_route(text) {
+        // `openai/clip-vit-base-patch32` and `google/gemma-2b` are Hub ids of
+        // organisations that share a route's name: a route only before an API name.
+        let hub_org = matches!(route, "openai" | "google" | "huggingface")
+            && text.as_bytes().get(route.len()) == Some(&b'/');
+        if !hub_org || api_provider(rest).is_some() {
+            return Some(crate::catalog::normalise::route_provider(route));
+        }
+    }
     if is_hub_url(text) || is_org_name(text) {
         Some("huggingface")
     } else {
@@ -399,6 +410,28 @@ mod tests {
         }
         for id in ["gpt-4o", "acme-labs/test-model-v2", "mockingbird/x"] {
             assert!(!is_placeholder(id), "{id}");
+        }
+    }
+
+    #[test]
+    fn routes_name_the_provider_except_hub_organisations() {
+        for (text, provider) in [
+            ("openrouter/anthropic/claude-3.5-sonnet", Some("openrouter")),
+            (
+                "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0",
+                Some("bedrock"),
+            ),
+            ("openai:gpt-4o", Some("openai")),
+            ("openai/gpt-4o-mini", Some("openai")),
+            ("vertex_ai/gemini-1.5-pro", Some("vertex")),
+            ("ollama_chat/llama3.1", Some("ollama")),
+            ("openai/clip-vit-base-patch32", Some("huggingface")),
+            ("google/gemma-2-9b-it", Some("huggingface")),
+            ("meta-llama/Llama-3.1-8B", Some("huggingface")),
+            ("gpt-4o", Some("openai")),
+            ("resnet", None),
+        ] {
+            assert_eq!(provider_from_shape(text), provider, "{text}");
         }
     }
 
