@@ -18,6 +18,8 @@ pub enum RefKind {
     ModelCard,
     Artifact,
     Docs,
+    /// A well-known checkpoint file name (`sd_xl_base_1.0.safetensors`).
+    CheckpointFile,
 }
 
 impl RefKind {
@@ -33,6 +35,7 @@ impl RefKind {
             RefKind::ModelCard => "model-card",
             RefKind::Artifact => "artifact",
             RefKind::Docs => "docs",
+            RefKind::CheckpointFile => "checkpoint-file",
         }
     }
 }

@@ -16,7 +16,7 @@ use ignore::{WalkBuilder, WalkState};
 
 use crate::classify::{self, Family};
 use crate::extract::{self, candidate, ExtractOptions};
-use crate::model::{Found, ModelRef, Scan, SkipReason, Skipped};
+use crate::model::{Found, ModelRef, RefKind, Scan, SkipReason, Skipped};
 use crate::text::{self, LineIndex};
 
 /// Bytes looked at for a NUL to tell binary files (git and ripgrep use 8 KiB too).
@@ -431,8 +431,11 @@ impl Worker {
         // Weak candidates are kept: resolution admits those the catalog knows.
         // A `./path` is a reference only when it is a model folder with a card.
         let root = &self.context.root;
-        self.found
-            .retain(|f| candidate::is_candidate(f) || is_model_folder(root, &f.text));
+        self.found.retain(|f| {
+            f.kind == RefKind::CheckpointFile
+                || candidate::is_candidate(f)
+                || is_model_folder(root, &f.text)
+        });
         if !self.found.is_empty() {
             let relative = self.context.relative(path);
             let index = LineIndex::new(source.text);

@@ -143,6 +143,38 @@ fn rules_check_validates_the_repository_rules_and_user_files() {
     assert!(stderr.contains("unknown field `licence`"), "{stderr}");
     assert!(stderr.contains("did you mean `license`?"), "{stderr}");
     assert!(stderr.contains("extra.toml:4:1"), "{stderr}");
+
+    // Checkpoint files: bare names with a weights extension, sourced, one entry each.
+    let entry = |id: &str, files: &str, source: &str| {
+        format!("[[model]]\nid = \"{id}\"\nprovider = \"huggingface\"\nlicense = \"mit\"\nsource = \"https://x.org\"\nfiles = [{files}]\n{source}")
+    };
+    std::fs::write(
+        dir.path().join("extra.toml"),
+        entry("acme/a", "\"w/a.safetensors\", \"a.txt\"", "")
+            + &entry(
+                "acme/b",
+                "\"b.ckpt\"",
+                "files_source = \"https://huggingface.co/acme/b/tree/main\"\n",
+            )
+            + &entry(
+                "acme/c",
+                "\"B.CKPT\"",
+                "files_source = \"https://huggingface.co/acme/c/tree/main\"\n",
+            ),
+    )
+    .unwrap();
+    let output = modelgate(dir.path(), &["rules", "check", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for expected in [
+        "checkpoint file `w/a.safetensors` of `acme/a` is not a bare file name",
+        "extra.toml:6:10",
+        "checkpoint file `a.txt` of `acme/a` is not a bare file name",
+        "checkpoint files of `acme/a`",
+        "duplicate checkpoint file `b.ckpt`",
+    ] {
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+    }
 }
 
 #[test]

@@ -290,16 +290,29 @@ impl Loader {
         for (i, p) in parsed.iter().enumerate() {
             self.check_model(p, licenses);
             let key = p.raw.id.get_ref().to_ascii_lowercase();
-            for (name, span) in std::iter::once((key.clone(), p.raw.id.span())).chain(
-                p.raw
-                    .aliases
-                    .iter()
-                    .map(|a| (a.get_ref().to_ascii_lowercase(), a.span())),
-            ) {
+            let files = p.raw.files.iter().map(|f| {
+                (
+                    format!("file:{}", f.get_ref().to_ascii_lowercase()),
+                    f.span(),
+                )
+            });
+            for (name, span) in std::iter::once((key.clone(), p.raw.id.span()))
+                .chain(
+                    p.raw
+                        .aliases
+                        .iter()
+                        .map(|a| (a.get_ref().to_ascii_lowercase(), a.span())),
+                )
+                .chain(files)
+            {
                 match names.get(&name) {
                     Some((file, first_span, provenance)) if *provenance == p.provenance => {
                         let first = (*file, first_span.clone());
-                        self.duplicate("model id or alias", &name, first, (p.file, span));
+                        let (what, shown) = match name.strip_prefix("file:") {
+                            Some(file_name) => ("checkpoint file", file_name),
+                            None => ("model id or alias", name.as_str()),
+                        };
+                        self.duplicate(what, shown, first, (p.file, span));
                     }
                     _ => {
                         names.insert(name, (p.file, span, p.provenance));
@@ -402,6 +415,7 @@ impl Loader {
             _ => {}
         }
         self.check_history(p, licenses);
+        self.check_files(p);
         if is_glob(id) {
             if let Err(e) = globset::Glob::new(id) {
                 self.error(
@@ -409,6 +423,51 @@ impl Loader {
                     p.file,
                     raw.id.span(),
                     "not a valid glob",
+                );
+            }
+        }
+    }
+
+    /// Checkpoint file names: bare names with a weights extension, with the
+    /// source they were read from.
+    fn check_files(&mut self, p: &Parsed<RawModel>) {
+        let raw = &p.raw;
+        let id = raw.id.get_ref();
+        if raw.files.is_empty() {
+            return;
+        }
+        if is_glob(id) {
+            self.error(
+                format!("pattern `{id}` lists checkpoint files"),
+                p.file,
+                raw.id.span(),
+                "a file names one model: list it on an exact entry",
+            );
+        }
+        self.check_source(
+            "checkpoint files of",
+            id,
+            raw.files_source.as_ref(),
+            p.file,
+            raw.id.span(),
+        );
+        for file in &raw.files {
+            let name = file.get_ref();
+            let lower = name.to_ascii_lowercase();
+            let bare = !name.is_empty()
+                && !name.contains(['/', '\\', ' ', '*', '?'])
+                && crate::extract::checkpoint::EXTENSIONS
+                    .iter()
+                    .any(|ext| lower.ends_with(ext) && lower.len() > ext.len());
+            if !bare {
+                self.error(
+                    format!("checkpoint file `{name}` of `{id}` is not a bare file name"),
+                    p.file,
+                    file.span(),
+                    &format!(
+                        "a file name without directories, ending in one of {}",
+                        crate::extract::checkpoint::EXTENSIONS.join(", ")
+                    ),
                 );
             }
         }
@@ -746,6 +805,7 @@ fn model_from(p: &Parsed<RawModel>) -> Model {
         provider: raw.provider.clone(),
         license: raw.license.as_ref().map(|l| l.get_ref().clone()),
         aliases: raw.aliases.iter().map(|a| a.get_ref().clone()).collect(),
+        files: raw.files.iter().map(|f| f.get_ref().clone()).collect(),
         base_model: raw
             .base_model
             .as_ref()

@@ -54,6 +54,8 @@ pub struct Model {
     pub notes: Vec<String>,
     /// Earlier licences, oldest first.
     pub history: Vec<Relicensing>,
+    /// Single-file checkpoint names (rules `files`).
+    pub files: Vec<String>,
     pub origin: Origin,
 }
 
@@ -132,6 +134,8 @@ pub struct Catalog {
     pub hf_licenses: BTreeMap<String, HfLicense>,
     /// Lower-cased exact ids and aliases → model index.
     exact: HashMap<String, usize>,
+    /// Checkpoint file names, lower case.
+    files: HashMap<String, usize>,
     /// Most specific first; compiled on first use, as a run whose names all
     /// resolve exactly never needs them (start-up time).
     patterns: std::sync::OnceLock<Vec<Pattern>>,
@@ -222,7 +226,17 @@ impl Catalog {
             for alias in &model.aliases {
                 self.exact.entry(alias.to_ascii_lowercase()).or_insert(i);
             }
+            for file in &model.files {
+                self.files.entry(file.to_ascii_lowercase()).or_insert(i);
+            }
         }
+    }
+
+    /// The entry whose checkpoint file name `name` is (any case).
+    pub fn by_file(&self, name: &str) -> Option<&Model> {
+        self.files
+            .get(&name.to_ascii_lowercase())
+            .map(|&i| &self.models[i])
     }
 
     /// The pattern entries, most specific first.

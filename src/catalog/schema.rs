@@ -147,6 +147,13 @@ pub struct RawModel {
     /// Licences that applied before the current one, oldest first.
     #[serde(default)]
     pub history: Vec<RawHistory>,
+    /// File names of the entry's single-file checkpoints (`sd_xl_base_1.0.safetensors`):
+    /// a path ending in one is a reference to this entry.
+    #[serde(default)]
+    pub files: Vec<Spanned<String>>,
+    /// Where the file names were read (the repository's file list).
+    #[serde(default)]
+    pub files_source: Option<Spanned<String>>,
 }
 
 /// An earlier licence of a model: in force until `until` (exclusive), when known.

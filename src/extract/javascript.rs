@@ -404,6 +404,10 @@ impl Analysis<'_> {
             let token = &self.tokens[i];
             if token.kind == Kind::Str {
                 self.command_string(i);
+                if let Some(content) = self.src.get(self.tokens[i].content.clone()) {
+                    let offset = self.tokens[i].content.start;
+                    crate::extract::checkpoint::find_in_literal(content, offset, &mut self.found);
+                }
                 continue;
             }
             // One-byte punctuation only: compared as bytes, this runs for every token.

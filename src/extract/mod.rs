@@ -4,6 +4,7 @@
 //! into it; they never resolve a name against the catalog and never print.
 
 pub mod candidate;
+pub mod checkpoint;
 pub mod config;
 pub mod dockerfile;
 pub mod embedded;
@@ -83,6 +84,18 @@ fn extract_unfiltered(
         Family::Python | Family::JavaScript | Family::Notebook | Family::Markdown
     ) {
         embedded::split_expansions(text, out, first);
+    }
+    // Markdown delegates its fenced blocks here; a Modelfile's FROM is its
+    // own; Python and JavaScript look in their string literals only.
+    if !matches!(
+        family,
+        Family::Markdown
+            | Family::Modelfile
+            | Family::Notebook
+            | Family::Python
+            | Family::JavaScript
+    ) {
+        checkpoint::find(text, out);
     }
     result
 }

@@ -40,9 +40,12 @@ const JS_TRIGGERS: &[&str] = &["model", "pretrained", "pipeline", "ollama", "hug
 
 /// The family's trigger words and the lexicon's, lower case.
 fn searcher(words: &[&str]) -> Searcher {
+    // Checkpoint file names (`.ckpt` is a lexicon trigger already).
+    const CHECKPOINT_TRIGGERS: &[&str] = &["safetensors", "gguf"];
     let words: Vec<String> = words
         .iter()
         .chain(crate::extract::lexicon::TRIGGERS)
+        .chain(CHECKPOINT_TRIGGERS)
         .map(|w| w.to_ascii_lowercase())
         .collect();
     // Teddy (SIMD) where the CPU has it, Rabin-Karp otherwise: many times the

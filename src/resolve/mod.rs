@@ -77,6 +77,9 @@ pub fn resolve(
                 any: &|t| catalog.knows(t),
                 exactly: &|t| catalog.knows_exactly(t),
             };
+            if r.kind == RefKind::CheckpointFile {
+                return catalog.by_file(&r.text).is_some();
+            }
             candidate::counts(r.dynamic, r.strength, &r.text, &known)
         })
         .map(|reference| {
@@ -263,9 +266,14 @@ fn card_license(card: &Card, catalog: &Catalog) -> Option<String> {
 }
 
 fn resolve_one(reference: ModelRef, catalog: &Catalog, as_of: Option<&str>) -> ResolvedRef {
-    let resolved = (!reference.dynamic)
-        .then(|| catalog.resolve_as_of(&reference.text, as_of))
-        .flatten();
+    // A checkpoint file resolves to the entry that lists it.
+    let name = match reference.kind {
+        RefKind::CheckpointFile => catalog.by_file(&reference.text).map(|m| m.id.as_str()),
+        _ => Some(reference.text.as_str()),
+    };
+    let resolved = name
+        .filter(|_| !reference.dynamic)
+        .and_then(|name| catalog.resolve_as_of(name, as_of));
     let Some(resolved) = resolved else {
         return ResolvedRef {
             reference,

@@ -81,15 +81,23 @@ pub fn consider(
         key_value_pairs(src, info.content(), out);
     }
     let command = super::commands::may_be_a_command(src, &tokens[at]);
-    if !command && !may_be_a_name(src, &tokens[at]) {
+    let checkpoint = names_a_checkpoint(src, &tokens[at]);
+    if !command && !checkpoint && !may_be_a_name(src, &tokens[at]) {
         return;
     }
     let code = |i: &usize| tokens[*i].kind != TokenKind::Comment;
     let previous = (line_start..at).rev().find(code);
     let next = (at + 1..tokens.len()).find(code);
-    if command {
+    if command || checkpoint {
         if !in_message_place(src, tokens, previous, next, opener, line_start) {
-            super::commands::command_string(src, &tokens[at], out);
+            if command {
+                super::commands::command_string(src, &tokens[at], out);
+            }
+            if let Some(info) = tokens[at].string.as_ref().filter(|_| checkpoint) {
+                let content = info.content();
+                let text = src.get(content.clone()).unwrap_or("");
+                crate::extract::checkpoint::find_in_literal(text, content.start, out);
+            }
         }
         return;
     }
@@ -127,6 +135,20 @@ fn key_value_pairs(src: &str, content: std::ops::Range<usize>, out: &mut Vec<Fou
         }
         offset += pair.len() + 1;
     }
+}
+
+/// A string that ends in a weights extension (`….safetensors`, `….ckpt`).
+fn names_a_checkpoint(src: &str, token: &Token) -> bool {
+    token
+        .string
+        .as_ref()
+        .and_then(|info| src.get(info.content()))
+        .is_some_and(|text| {
+            let lower = text.trim_end().to_ascii_lowercase();
+            crate::extract::checkpoint::EXTENSIONS
+                .iter()
+                .any(|ext| lower.ends_with(ext))
+        })
 }
 
 /// A cheap look at a string's bytes: short, with a separator (names without
