@@ -382,3 +382,61 @@ fn a_baseline_hides_known_findings_and_reports_new_and_gone_ones() {
         Some(2)
     );
 }
+
+/// SPEC signal 6: a tiny random test model is listed with the `test-weights`
+/// licence, and `check` gives it no finding (no MG009, no verdict), while an
+/// unknown model beside it is still MG009.
+#[test]
+fn test_models_are_listed_and_never_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("test_load.py"),
+        "from transformers import AutoModel\nAutoModel.from_pretrained(\"hf-internal-testing/tiny-random-gpt2\")\nAutoModel.from_pretrained(\"acme/unknown-chat\")\nCASES = [\"llamafactory/tiny-random-Llama-3\"]\n",
+    )
+    .unwrap();
+    let list = modelgate(dir.path(), &["list", ".", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let licences: Vec<(String, String)> = json["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["text"].as_str().unwrap().to_string(),
+                r["license"].as_str().unwrap_or("-").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        licences,
+        [
+            (
+                "hf-internal-testing/tiny-random-gpt2".to_string(),
+                "test-weights".to_string()
+            ),
+            ("acme/unknown-chat".to_string(), "-".to_string()),
+            (
+                "llamafactory/tiny-random-Llama-3".to_string(),
+                "test-weights".to_string()
+            ),
+        ]
+    );
+    let check = modelgate(
+        dir.path(),
+        &["check", ".", "--format", "json", "--deny-warnings"],
+    );
+    assert_eq!(check.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let findings: Vec<(String, u64)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(findings, [("MG009".to_string(), 3)]);
+}

@@ -13,6 +13,8 @@ pub enum Category {
     OpenWeights,
     NonCommercial,
     Proprietary,
+    /// Tiny random weights of test suites (SPEC signal 6): listed, never judged.
+    Test,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -43,6 +45,7 @@ impl Category {
             Category::OpenWeights => "open-weights",
             Category::NonCommercial => "non-commercial",
             Category::Proprietary => "proprietary",
+            Category::Test => "test",
         }
     }
 }

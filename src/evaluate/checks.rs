@@ -2,7 +2,7 @@
 //! reference and words the finding. Messages live here and nowhere else.
 
 use super::{license_of, Context, Finding};
-use crate::catalog::{CommercialUse, Confidence, License, OutputTraining};
+use crate::catalog::{Category, CommercialUse, Confidence, License, OutputTraining};
 use crate::codes::{Code, Severity};
 use crate::policy::{Distribution, Level, Use};
 use crate::resolve::ResolvedRef;
@@ -21,6 +21,10 @@ pub fn check_reference(index: usize, r: &ResolvedRef, cx: &Context<'_>, out: &mu
         out.extend(unknown_model(index, r, cx));
         return;
     };
+    // Test weights (SPEC signal 6) are inventoried, not judged.
+    if license.category == Category::Test {
+        return;
+    }
     let checks: [LicenseCheck; 11] = [
         license_denied,
         non_commercial,

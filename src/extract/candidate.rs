@@ -326,8 +326,23 @@ pub fn counts(dynamic: bool, strength: Strength, text: &str, known: &Known<'_>) 
         _ if dynamic => true,
         Strength::Strong => true,
         Strength::Weak => has_model_shape(text) || (known.any)(text),
-        Strength::Named => !is_ordinary_word(text) && (known.exactly)(text),
+        Strength::Named => {
+            !is_ordinary_word(text) && ((known.exactly)(text) || is_test_model(text))
+        }
     }
+}
+
+/// A tiny random model of a test suite (SPEC signal 6): an
+/// `…-internal-testing` organisation's repository or a name containing
+/// `tiny-random`. The rule set's `test` entries resolve the same names.
+pub fn is_test_model(text: &str) -> bool {
+    let Some((org, name)) = text.split_once('/') else {
+        return false;
+    };
+    let lower_org = org.to_ascii_lowercase();
+    let lower_name = name.to_ascii_lowercase();
+    is_org_name(text)
+        && (lower_org.ends_with("-internal-testing") || lower_name.contains("tiny-random"))
 }
 
 /// A name that is also an ordinary word or class name: no separator at all

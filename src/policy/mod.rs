@@ -513,6 +513,7 @@ impl Loader<'_> {
             ("open-weights", Category::OpenWeights),
             ("non-commercial", Category::NonCommercial),
             ("proprietary", Category::Proprietary),
+            // `test` is not offered: test weights are never judged.
         ];
         for category in l.deny_categories.iter().flatten() {
             if let Some(value) = self.choice(category, file, &categories) {

@@ -57,6 +57,11 @@ const TEXT_CALLS: &[&str] = &[
     "getenv",
     "encoding_for_model",
     "load_dataset",
+    // Publishing targets (SPEC negative places).
+    "push_to_hub",
+    "create_repo",
+    "upload_folder",
+    "upload_file",
 ];
 
 /// Statements whose strings are messages.
@@ -235,10 +240,14 @@ fn is_candidate_literal(
         }
         ("(", Some(b)) if kind(b) == TokenKind::Name => {
             let callee = text(b);
-            !(TEXT_CALLS.contains(&callee)
-                || callee.ends_with("Error")
-                || callee.ends_with("Exception")
-                || callee.ends_with("Warning"))
+            // The default of a lookup is a value: `os.getenv("M", "org/x")`.
+            let lookup_default = matches!(callee, "getenv" | "get" | "pop" | "setdefault")
+                && previous.is_some_and(|p| text(p) == ",");
+            lookup_default
+                || !(TEXT_CALLS.contains(&callee)
+                    || callee.ends_with("Error")
+                    || callee.ends_with("Exception")
+                    || callee.ends_with("Warning"))
         }
         _ => true,
     }
