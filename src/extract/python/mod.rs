@@ -160,6 +160,8 @@ struct Analysis<'a> {
     /// values are reported where they are written, so a use of the parameter
     /// is no run-time choice.
     parametrized: Vec<String>,
+    /// Lists assigned to model-ish names, with the references they gave.
+    tables: Vec<(String, Range<usize>)>,
     line_start: usize,
     found: Vec<Found>,
 }
@@ -178,6 +180,7 @@ impl<'a> Analysis<'a> {
             bindings: HashMap::new(),
             uses: Vec::new(),
             parametrized: Vec::new(),
+            tables: Vec::new(),
             line_start: 0,
             found: Vec::new(),
         }
@@ -486,11 +489,12 @@ impl<'a> Analysis<'a> {
                 };
                 let Some(names) = literal(names) else { return };
                 let names: Vec<&str> = names.split(',').map(str::trim).collect();
+                // Values from a list elsewhere are reported where that list is.
+                self.parametrized
+                    .extend(names.iter().map(|name| name.to_string()));
                 let Some(cases) = self.literal_elements((*cases).clone()) else {
                     return;
                 };
-                self.parametrized
-                    .extend(names.iter().map(|name| name.to_string()));
                 for case in cases {
                     let values = if names.len() == 1 {
                         vec![case]
@@ -872,6 +876,9 @@ impl<'a> Analysis<'a> {
         if len == 1 && self.tokens[first].kind == TokenKind::Name && !is_keyword(self.text(first)) {
             return Value::Var(self.text(first).to_string());
         }
+        if let Some(attribute) = self.instance_attribute(&code) {
+            return Value::Var(attribute);
+        }
         if let Some(env) = self.env_read(&code) {
             return env;
         }
@@ -1105,6 +1112,16 @@ impl<'a> Analysis<'a> {
                     token: name_token,
                     value: classified.clone(),
                 });
+        } else if let Some(attribute) = self.instance_attribute(target) {
+            // `self.model_id = "…"` in `setUp` is read in other methods: the
+            // module scope, where every method's lookup ends.
+            self.bindings
+                .entry((0, attribute))
+                .or_default()
+                .push(Binding {
+                    token: name_token,
+                    value: classified.clone(),
+                });
         }
         if is_model_name(&name) {
             let place = Place {
@@ -1113,9 +1130,63 @@ impl<'a> Analysis<'a> {
                 strength: Strength::Weak,
                 api: false,
             };
+            let first = self.found.len();
             // A literal, a list of them, an environment default, `x or "y"`.
-            self.value_in_place(value, place);
+            self.value_in_place(value.clone(), place);
+            if self.literal_elements(value).is_some() && self.found.len() > first {
+                self.tables.push((name, first..self.found.len()));
+            }
         }
+    }
+
+    /// `self.NAME` / `cls.NAME` (three tokens): the key `self.NAME`.
+    fn instance_attribute(&self, code: &[usize]) -> Option<String> {
+        let [owner, dot, name] = code else {
+            return None;
+        };
+        (matches!(self.text(*owner), "self" | "cls")
+            && self.is_op(*dot, ".")
+            && self.tokens[*name].kind == TokenKind::Name)
+            .then(|| format!("self.{}", self.text(*name)))
+    }
+
+    /// A list assigned to a model-ish name that the file only tests against
+    /// (`if name in ORIGINAL_MODELS`): a table about models, not a use of them.
+    fn membership_only(&self, name: &str) -> bool {
+        let mut uses = 0;
+        for (i, token) in self.tokens.iter().enumerate() {
+            if token.kind != TokenKind::Name || token.text(self.src) != name {
+                continue;
+            }
+            let previous = (0..i)
+                .rev()
+                .find(|&p| self.tokens[p].kind != TokenKind::Comment);
+            let next =
+                (i + 1..self.tokens.len()).find(|&n| self.tokens[n].kind != TokenKind::Comment);
+            // The assignment itself.
+            if next.is_some_and(|n| self.is_op(n, "=")) {
+                continue;
+            }
+            uses += 1;
+            let membership = previous.is_some_and(|p| self.is_name(p, "in") && !self.iterates(p));
+            if !membership {
+                return false;
+            }
+        }
+        uses > 0
+    }
+
+    /// Whether the `in` at `at` belongs to a `for` (a loop or a comprehension
+    /// iterates: a use), not to a membership test.
+    fn iterates(&self, at: usize) -> bool {
+        let depth = self.tokens[at].depth;
+        (0..at)
+            .rev()
+            .take_while(|&q| {
+                let token = &self.tokens[q];
+                token.kind != TokenKind::Newline && token.depth >= depth
+            })
+            .any(|q| self.tokens[q].depth == depth && self.is_name(q, "for"))
     }
 
     /// The assigned name: `NAME`, `NAME: annotation`, or the last part of `a.b.NAME`.
@@ -1141,6 +1212,16 @@ impl<'a> Analysis<'a> {
 
     /// Resolves names used in strong contexts, then dedupes by span (strong wins).
     fn finish(mut self, out: &mut Vec<Found>) {
+        let tables = std::mem::take(&mut self.tables);
+        let mut dropped = Vec::new();
+        for (name, found) in tables {
+            if self.membership_only(&name) {
+                dropped.extend(found);
+            }
+        }
+        for index in dropped.into_iter().rev() {
+            self.found.remove(index);
+        }
         let uses = std::mem::take(&mut self.uses);
         for u in &uses {
             let value = self.resolve(u.scope, &u.name, u.token, 0);
