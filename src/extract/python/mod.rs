@@ -162,6 +162,11 @@ struct Analysis<'a> {
     parametrized: Vec<String>,
     /// Lists assigned to model-ish names, with the references they gave.
     tables: Vec<(String, Range<usize>)>,
+    /// Each parametrized parameter's case values (token ranges), whatever
+    /// its name: a use in a known API reports them there.
+    case_values: Vec<(String, Range<usize>)>,
+    /// Lists and tuples assigned to names (`CASES = [(…), …]`), by name.
+    lists: Vec<(String, Range<usize>)>,
     line_start: usize,
     found: Vec<Found>,
 }
@@ -181,6 +186,8 @@ impl<'a> Analysis<'a> {
             uses: Vec::new(),
             parametrized: Vec::new(),
             tables: Vec::new(),
+            case_values: Vec::new(),
+            lists: Vec::new(),
             line_start: 0,
             found: Vec::new(),
         }
@@ -492,7 +499,18 @@ impl<'a> Analysis<'a> {
                 // Values from a list elsewhere are reported where that list is.
                 self.parametrized
                     .extend(names.iter().map(|name| name.to_string()));
-                let Some(cases) = self.literal_elements((*cases).clone()) else {
+                // Cases written inline, or a list assigned to a name earlier.
+                let cases_range = match self.classify((*cases).clone()) {
+                    Value::Var(name) => self
+                        .lists
+                        .iter()
+                        .rev()
+                        .find(|(list, _)| *list == name)
+                        .map_or((*cases).clone(), |(_, range)| range.clone()),
+                    _ => (*cases).clone(),
+                };
+                let inline = cases_range == **cases;
+                let Some(cases) = self.literal_elements(cases_range) else {
                     return;
                 };
                 for case in cases {
@@ -502,6 +520,11 @@ impl<'a> Analysis<'a> {
                         self.literal_elements(case).unwrap_or_default()
                     };
                     for (name, value) in names.iter().zip(values) {
+                        self.case_values.push((name.to_string(), value.clone()));
+                        // A list elsewhere reports its own model-ish values.
+                        if !inline {
+                            continue;
+                        }
                         if let Some(strength) = candidate::name_strength(name) {
                             let place = self.named_place(name, strength.min(Strength::Weak));
                             self.value_in_place(value, place);
@@ -560,12 +583,17 @@ impl<'a> Analysis<'a> {
         callee_last: &str,
     ) -> Option<Place> {
         if let Some(rule) = rule.filter(|r| r.keywords.contains(&keyword)) {
-            let context = if keyword == "pretrained" {
-                format!("{}:pretrained", rule.callee)
-            } else {
-                rule.callee.to_string()
-            };
-            return Some(strong_place(&context, rule.provider));
+            if keyword == "pretrained" {
+                // open_clip's pretrained tag (`laion2b_s34b_b79k`) completes the
+                // architecture's reference; only a Hub id there is one of its own.
+                return Some(Place {
+                    context: format!("{}:pretrained", rule.callee),
+                    provider: rule.provider,
+                    strength: Strength::Weak,
+                    api: false,
+                });
+            }
+            return Some(strong_place(rule.callee, rule.provider));
         }
         let strength = if GENERIC_KEYWORDS.contains(&keyword) {
             Strength::Weak
@@ -1123,6 +1151,9 @@ impl<'a> Analysis<'a> {
                     value: classified.clone(),
                 });
         }
+        if self.literal_elements(value.clone()).is_some() {
+            self.lists.push((name.clone(), value.clone()));
+        }
         if is_model_name(&name) {
             let place = Place {
                 context: format!("assign:{name}"),
@@ -1226,6 +1257,21 @@ impl<'a> Analysis<'a> {
         for u in &uses {
             let value = self.resolve(u.scope, &u.name, u.token, 0);
             if matches!(value, Value::Unknown) && self.parametrized.contains(&u.name) {
+                // `create_model(model_type)` in a test parametrized over
+                // `("ViT-B-32", …)`: each case's value, in the API's place.
+                if u.place.api {
+                    let cases: Vec<Range<usize>> = self
+                        .case_values
+                        .iter()
+                        .filter(|(name, _)| *name == u.name)
+                        .map(|(_, range)| range.clone())
+                        .collect();
+                    for case in cases {
+                        if let Value::Literal { text, span } = self.classify(case) {
+                            self.push_literal(&text, span, &u.place);
+                        }
+                    }
+                }
                 continue;
             }
             let expression = u.expression.clone();

@@ -227,6 +227,7 @@ fn open_clip_torch_hub_and_dataclass_fields() {
     let src = r#"
 import open_clip
 open_clip.create_model_and_transforms("ViT-B-32", pretrained="laion2b_s34b_b79k")
+open_clip.create_model_and_transforms("ViT-g-14", pretrained="acme/clip-g-14-weights")
 torch.hub.load("facebookresearch/dinov2", "dinov2_vits14")
 @dataclass
 class Args:
@@ -236,8 +237,10 @@ class Args:
     assert_eq!(
         texts(src),
         [
+            // A pretrained tag completes the architecture; a Hub id there counts.
             "ViT-B-32@open_clip.create_model_and_transforms",
-            "laion2b_s34b_b79k@open_clip.create_model_and_transforms:pretrained",
+            "ViT-g-14@open_clip.create_model_and_transforms",
+            "acme/clip-g-14-weights@open_clip.create_model_and_transforms:pretrained",
             "dinov2_vits14@torch.hub.load",
             "meta-llama/Llama-2-7b-hf@assign:base_model",
         ]
