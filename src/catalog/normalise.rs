@@ -113,6 +113,8 @@ const ROUTES: &[&str] = &[
     "google_genai",
     "google",
     "text-completion-openai",
+    // open_clip's prefix for a Hub repository.
+    "hf-hub",
 ];
 
 /// The model name after a routing prefix (`openai/gpt-4o` → `gpt-4o`), if any.

@@ -336,6 +336,7 @@ pub fn counts(dynamic: bool, strength: Strength, text: &str, known: &Known<'_>) 
 /// `…-internal-testing` organisation's repository or a name containing
 /// `tiny-random`. The rule set's `test` entries resolve the same names.
 pub fn is_test_model(text: &str) -> bool {
+    let text = crate::catalog::normalise::strip_route(text).unwrap_or(text);
     let Some((org, name)) = text.split_once('/') else {
         return false;
     };

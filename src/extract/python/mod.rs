@@ -160,6 +160,8 @@ struct Analysis<'a> {
     /// values are reported where they are written, so a use of the parameter
     /// is no run-time choice.
     parametrized: Vec<String>,
+    /// The last decorator line was a pytest fixture's.
+    pending_fixture: bool,
     /// Lists assigned to model-ish names, with the references they gave.
     tables: Vec<(String, Range<usize>)>,
     /// Each parametrized parameter's case values (token ranges), whatever
@@ -185,6 +187,7 @@ impl<'a> Analysis<'a> {
             bindings: HashMap::new(),
             uses: Vec::new(),
             parametrized: Vec::new(),
+            pending_fixture: false,
             tables: Vec::new(),
             case_values: Vec::new(),
             lists: Vec::new(),
@@ -1048,7 +1051,22 @@ impl<'a> Analysis<'a> {
         };
         match self.text(first) {
             "import" | "from" => self.import(&self.code_tokens(line)),
-            "def" | "class" => self.pending_scope = self.tokens[first].line_indent(),
+            // `@pytest.fixture` / `@fixture(…)`: the next `def` is a fixture.
+            "@" => {
+                self.pending_fixture = line.clone().any(|t| self.is_name(t, "fixture"));
+            }
+            "def" => {
+                if std::mem::take(&mut self.pending_fixture) && self.tokens.len() > first + 1 {
+                    // A test's parameter named after a fixture gets the
+                    // fixture's value, reported where the fixture writes it.
+                    self.parametrized.push(self.text(first + 1).to_string());
+                }
+                self.pending_scope = self.tokens[first].line_indent();
+            }
+            "class" => {
+                self.pending_fixture = false;
+                self.pending_scope = self.tokens[first].line_indent();
+            }
             "async" if self.is_name(first + 1, "def") => {
                 self.pending_scope = self.tokens[first].line_indent();
             }
