@@ -159,14 +159,16 @@ struct Analysis<'a> {
     /// Parameter names a `pytest.mark.parametrize` gives values to: their
     /// values are reported where they are written, so a use of the parameter
     /// is no run-time choice.
-    parametrized: Vec<String>,
+    /// With the scope a `for` loop binds them in (`None`: a test parameter,
+    /// in any function).
+    parametrized: Vec<(String, Option<usize>)>,
     /// The last decorator line was a pytest fixture's.
     pending_fixture: bool,
     /// Lists assigned to model-ish names, with the references they gave.
     tables: Vec<(String, Range<usize>)>,
     /// Each parametrized parameter's case values (token ranges), whatever
     /// its name: a use in a known API reports them there.
-    case_values: Vec<(String, Range<usize>)>,
+    case_values: Vec<(String, Option<usize>, Range<usize>)>,
     /// Lists and tuples assigned to names (`CASES = [(…), …]`), by name.
     lists: Vec<(String, Range<usize>)>,
     line_start: usize,
@@ -501,7 +503,7 @@ impl<'a> Analysis<'a> {
                 let names: Vec<&str> = names.split(',').map(str::trim).collect();
                 // Values from a list elsewhere are reported where that list is.
                 self.parametrized
-                    .extend(names.iter().map(|name| name.to_string()));
+                    .extend(names.iter().map(|name| (name.to_string(), None)));
                 // Cases written inline, or a list assigned to a name earlier.
                 let cases_range = match self.classify((*cases).clone()) {
                     Value::Var(name) => self
@@ -523,7 +525,8 @@ impl<'a> Analysis<'a> {
                         self.literal_elements(case).unwrap_or_default()
                     };
                     for (name, value) in names.iter().zip(values) {
-                        self.case_values.push((name.to_string(), value.clone()));
+                        self.case_values
+                            .push((name.to_string(), None, value.clone()));
                         // A list elsewhere reports its own model-ish values.
                         if !inline {
                             continue;
@@ -1059,10 +1062,12 @@ impl<'a> Analysis<'a> {
                 if std::mem::take(&mut self.pending_fixture) && self.tokens.len() > first + 1 {
                     // A test's parameter named after a fixture gets the
                     // fixture's value, reported where the fixture writes it.
-                    self.parametrized.push(self.text(first + 1).to_string());
+                    self.parametrized
+                        .push((self.text(first + 1).to_string(), None));
                 }
                 self.pending_scope = self.tokens[first].line_indent();
             }
+            "for" => self.for_loop(&self.code_tokens(line)),
             "class" => {
                 self.pending_fixture = false;
                 self.pending_scope = self.tokens[first].line_indent();
@@ -1188,6 +1193,66 @@ impl<'a> Analysis<'a> {
         }
     }
 
+    /// `for repo, kind in REPOS:` over a list written in the file (inline or
+    /// assigned earlier): the loop's names take its elements' values, like
+    /// parametrized test parameters (a use in a known API reports them).
+    fn for_loop(&mut self, code: &[usize]) {
+        let base = self.tokens[code[0]].depth;
+        let Some(at_in) = code
+            .iter()
+            .position(|&t| self.tokens[t].depth == base && self.is_name(t, "in"))
+        else {
+            return;
+        };
+        let Some(&colon) = code.last().filter(|&&t| self.is_op(t, ":")) else {
+            return;
+        };
+        let (Some(&iter_start), true) = (code.get(at_in + 1), at_in + 1 < code.len() - 1) else {
+            return;
+        };
+        let iter = iter_start..colon;
+        let range = match self.classify(iter.clone()) {
+            Value::Var(name) => match self.lists.iter().rev().find(|(list, _)| *list == name) {
+                Some((_, range)) => range.clone(),
+                None => return,
+            },
+            _ => iter,
+        };
+        let targets: Vec<String> = code[1..at_in]
+            .iter()
+            .filter(|&&t| self.tokens[t].kind == TokenKind::Name)
+            .map(|&t| self.text(t).to_string())
+            .collect();
+        let Some(elements) = self.literal_elements(range) else {
+            return;
+        };
+        let scope = self.current_scope();
+        for element in elements {
+            let values = if targets.len() == 1 {
+                vec![element]
+            } else {
+                self.literal_elements(element).unwrap_or_default()
+            };
+            for (name, value) in targets.iter().zip(values) {
+                self.case_values.push((name.clone(), Some(scope), value));
+            }
+        }
+        self.parametrized
+            .extend(targets.into_iter().map(|name| (name, Some(scope))));
+    }
+
+    /// Whether scope `outer` is `inner` or one of its enclosing scopes.
+    fn encloses(&self, outer: usize, inner: usize) -> bool {
+        let mut current = Some(inner);
+        while let Some(scope) = current {
+            if scope == outer {
+                return true;
+            }
+            current = self.scope_parent.get(scope).copied().flatten();
+        }
+        false
+    }
+
     /// `self.NAME` / `cls.NAME` (three tokens): the key `self.NAME`.
     fn instance_attribute(&self, code: &[usize]) -> Option<String> {
         let [owner, dot, name] = code else {
@@ -1274,15 +1339,22 @@ impl<'a> Analysis<'a> {
         let uses = std::mem::take(&mut self.uses);
         for u in &uses {
             let value = self.resolve(u.scope, &u.name, u.token, 0);
-            if matches!(value, Value::Unknown) && self.parametrized.contains(&u.name) {
+            let bound_here = |scope: &Option<usize>| {
+                scope.is_none_or(|loop_scope| self.encloses(loop_scope, u.scope))
+            };
+            let parametrized = self
+                .parametrized
+                .iter()
+                .any(|(name, scope)| *name == u.name && bound_here(scope));
+            if matches!(value, Value::Unknown) && parametrized {
                 // `create_model(model_type)` in a test parametrized over
                 // `("ViT-B-32", …)`: each case's value, in the API's place.
                 if u.place.api {
                     let cases: Vec<Range<usize>> = self
                         .case_values
                         .iter()
-                        .filter(|(name, _)| *name == u.name)
-                        .map(|(_, range)| range.clone())
+                        .filter(|(name, scope, _)| *name == u.name && bound_here(scope))
+                        .map(|(_, _, range)| range.clone())
                         .collect();
                     for case in cases {
                         if let Value::Literal { text, span } = self.classify(case) {
