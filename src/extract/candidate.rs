@@ -207,20 +207,19 @@ pub fn is_org_name(text: &str) -> bool {
 
 /// The hosted-API provider whose naming scheme `text` follows, if any.
 pub fn api_provider(text: &str) -> Option<&'static str> {
-    let lower = text.to_ascii_lowercase();
-    if let Some((_, provider)) = API_PREFIXES.iter().find(|(p, _)| lower.starts_with(p)) {
+    // Prefixes compared in place (no lower-cased copy): this runs for every candidate.
+    let bytes = text.as_bytes();
+    if let Some((_, provider)) = API_PREFIXES.iter().find(|(p, _)| {
+        bytes.len() >= p.len() && bytes[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+    }) {
         return Some(provider);
     }
     // OpenAI's reasoning models: o1, o3-mini, o4-mini-2025-04-16, ...
-    let mut chars = lower.chars();
-    if chars.next() == Some('o') {
-        let rest: String = chars.collect();
-        let digits = rest.chars().take_while(char::is_ascii_digit).count();
-        if digits == 1 && (rest.len() == 1 || rest[1..].starts_with('-')) {
-            return Some("openai");
-        }
+    match bytes {
+        [b'o' | b'O', digit] if digit.is_ascii_digit() => Some("openai"),
+        [b'o' | b'O', digit, b'-', ..] if digit.is_ascii_digit() => Some("openai"),
+        _ => None,
     }
-    None
 }
 
 /// A model shape: a hub id or URL, or a known hosted-API name.

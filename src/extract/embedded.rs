@@ -183,6 +183,17 @@ const PROGRAMS: &[&str] = &[
     "sglang",
 ];
 
+/// The first bytes of [`PROGRAMS`].
+const PROGRAM_FIRST_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < PROGRAMS.len() {
+        table[PROGRAMS[i].as_bytes()[0] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// Whether `word` names a known program.
 pub fn is_program(word: &str) -> bool {
     PROGRAMS.contains(&word)
@@ -190,7 +201,16 @@ pub fn is_program(word: &str) -> bool {
 
 /// Whether `text` is a command line of a known program (its first word).
 pub fn starts_with_program(text: &str) -> bool {
-    let text = text.trim();
+    // A look at the first byte first: this runs for every string literal.
+    let text = text.trim_start();
+    if !text
+        .as_bytes()
+        .first()
+        .is_some_and(|&b| PROGRAM_FIRST_BYTES[usize::from(b)])
+    {
+        return false;
+    }
+    let text = text.trim_end();
     let first_word = text.split([' ', '\t']).next().unwrap_or("");
     first_word.len() < text.len() && PROGRAMS.contains(&first_word)
 }

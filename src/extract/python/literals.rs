@@ -149,10 +149,12 @@ fn names_a_checkpoint(src: &str, token: &Token) -> bool {
         .as_ref()
         .and_then(|info| src.get(info.content()))
         .is_some_and(|text| {
-            let lower = text.trim_end().to_ascii_lowercase();
-            crate::extract::checkpoint::EXTENSIONS
-                .iter()
-                .any(|ext| lower.ends_with(ext))
+            // Compared in place: this runs for every string literal.
+            let bytes = text.trim_end().as_bytes();
+            crate::extract::checkpoint::EXTENSIONS.iter().any(|ext| {
+                bytes.len() > ext.len()
+                    && bytes[bytes.len() - ext.len()..].eq_ignore_ascii_case(ext.as_bytes())
+            })
         })
 }
 
