@@ -40,22 +40,9 @@ pub fn expansion_defaults(text: &str) -> Vec<Range<usize>> {
             continue;
         }
         // The default runs to the `}` closing this expansion.
-        let mut depth = 1;
-        let mut end = None;
-        for (i, b) in bytes[start..].iter().enumerate() {
-            match b {
-                b'{' => depth += 1,
-                b'}' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        end = Some(start + i);
-                        break;
-                    }
-                }
-                _ => {}
-            }
-        }
-        let Some(end) = end else { break };
+        let Some(end) = closing_brace(bytes, at + 1) else {
+            break;
+        };
         let default = &text[start..end];
         // A nested expansion is found by the next turn of the loop.
         if !default.is_empty() && !default.contains(['$', '{', '}']) {
@@ -155,6 +142,25 @@ fn helm_default(expression: &str) -> Option<Range<usize>> {
     let len = inner.find(quote)?;
     let start = at + "default ".len() + lead;
     Some(start..start + len + 2)
+}
+
+/// The index of the `}` that closes the `{` at `open` (nested braces
+/// counted), if the text closes it.
+pub fn closing_brace(bytes: &[u8], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in bytes.iter().enumerate().skip(open) {
+        match b {
+            b'{' => depth += 1,
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Programs whose argv lists and command strings (in Python, JavaScript)
@@ -330,21 +336,7 @@ pub fn blank_substitutions(text: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'$' && bytes.get(i + 1) == Some(&b'{') {
-            let mut depth = 0;
-            let mut end = bytes.len();
-            for (j, b) in bytes[i + 1..].iter().enumerate() {
-                match b {
-                    b'{' => depth += 1,
-                    b'}' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            end = i + 1 + j + 1;
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
-            }
+            let end = closing_brace(bytes, i + 1).map_or(bytes.len(), |close| close + 1);
             out.push(b'$');
             out.extend(std::iter::repeat_n(b'_', end - i - 1));
             i = end;

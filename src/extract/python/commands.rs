@@ -106,21 +106,7 @@ fn blank_fields(text: &str) -> String {
                 i += 2;
             }
             b'{' => {
-                let mut depth = 0;
-                let mut end = text.len();
-                for (j, b) in bytes[i..].iter().enumerate() {
-                    match b {
-                        b'{' => depth += 1,
-                        b'}' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                end = i + j + 1;
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                }
+                let end = embedded::closing_brace(bytes, i).map_or(text.len(), |close| close + 1);
                 out.push('$');
                 // Characters, not bytes, would move offsets: pad to bytes.
                 out.extend(std::iter::repeat_n('_', end - i - 1));

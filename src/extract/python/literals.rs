@@ -221,10 +221,7 @@ fn is_candidate_literal(
     if next.is_some_and(|n| text(n) == ":") && opener.is_some_and(|o| text(o) == "{") {
         return false;
     }
-    if tokens
-        .get(line_start)
-        .is_some_and(|t| t.kind == TokenKind::Name && MESSAGE_STATEMENTS.contains(&t.text(src)))
-    {
+    if is_message_statement(src, tokens, line_start) {
         return false;
     }
     let Some(open) = opener else {
@@ -245,11 +242,7 @@ fn is_candidate_literal(
             // The default of a lookup is a value: `os.getenv("M", "org/x")`.
             let lookup_default = matches!(callee, "getenv" | "get" | "pop" | "setdefault")
                 && previous.is_some_and(|p| text(p) == ",");
-            lookup_default
-                || !(TEXT_CALLS.contains(&callee)
-                    || callee.ends_with("Error")
-                    || callee.ends_with("Exception")
-                    || callee.ends_with("Warning"))
+            lookup_default || !is_text_call(callee)
         }
         _ => true,
     }
@@ -269,25 +262,31 @@ fn in_message_place(
     let kind = |i: usize| tokens[i].kind;
     let docstring = previous.is_none() && next.is_none_or(|n| kind(n) == TokenKind::Newline);
     let comparison = |i: usize| matches!(text(i), "==" | "!=" | "in" | "not");
-    let message_statement = tokens
-        .get(line_start)
-        .is_some_and(|t| t.kind == TokenKind::Name && MESSAGE_STATEMENTS.contains(&t.text(src)));
+    let message_statement = is_message_statement(src, tokens, line_start);
     let text_call = opener
         .and_then(|open| open.checked_sub(1).filter(|&b| b >= line_start))
-        .is_some_and(|b| {
-            kind(b) == TokenKind::Name && {
-                let callee = text(b);
-                TEXT_CALLS.contains(&callee)
-                    || callee.ends_with("Error")
-                    || callee.ends_with("Exception")
-                    || callee.ends_with("Warning")
-            }
-        });
+        .is_some_and(|b| kind(b) == TokenKind::Name && is_text_call(text(b)));
     docstring
         || previous.is_some_and(comparison)
         || next.is_some_and(comparison)
         || message_statement
         || text_call
+}
+
+/// A line of `assert`, `raise`, `import`, …: its strings are messages or names.
+fn is_message_statement(src: &str, tokens: &[Token], line_start: usize) -> bool {
+    tokens
+        .get(line_start)
+        .is_some_and(|t| t.kind == TokenKind::Name && MESSAGE_STATEMENTS.contains(&t.text(src)))
+}
+
+/// A call whose string arguments are text, a key or a pattern: string
+/// methods, logging, exceptions, publishing.
+fn is_text_call(callee: &str) -> bool {
+    TEXT_CALLS.contains(&callee)
+        || callee.ends_with("Error")
+        || callee.ends_with("Exception")
+        || callee.ends_with("Warning")
 }
 
 fn is_keyword(word: &str) -> bool {

@@ -519,11 +519,7 @@ impl<'a> Analysis<'a> {
                     return;
                 };
                 for case in cases {
-                    let values = if names.len() == 1 {
-                        vec![case]
-                    } else {
-                        self.literal_elements(case).unwrap_or_default()
-                    };
+                    let values = self.unpack(case, names.len());
                     for (name, value) in names.iter().zip(values) {
                         self.case_values
                             .push((name.to_string(), None, value.clone()));
@@ -1228,17 +1224,23 @@ impl<'a> Analysis<'a> {
         };
         let scope = self.current_scope();
         for element in elements {
-            let values = if targets.len() == 1 {
-                vec![element]
-            } else {
-                self.literal_elements(element).unwrap_or_default()
-            };
+            let values = self.unpack(element, targets.len());
             for (name, value) in targets.iter().zip(values) {
                 self.case_values.push((name.clone(), Some(scope), value));
             }
         }
         self.parametrized
             .extend(targets.into_iter().map(|name| (name, Some(scope))));
+    }
+
+    /// One case of a list bound to `width` names (a parametrize case, a
+    /// `for` loop's element): itself for one name, else its tuple's items.
+    fn unpack(&self, element: Range<usize>, width: usize) -> Vec<Range<usize>> {
+        if width == 1 {
+            vec![element]
+        } else {
+            self.literal_elements(element).unwrap_or_default()
+        }
     }
 
     /// Whether scope `outer` is `inner` or one of its enclosing scopes.
