@@ -94,7 +94,7 @@ fn inline_expectations(path: &Path, out: &mut BTreeSet<Expected>) {
         if let Some(at) = line.find("expect-dynamic:") {
             let expr = line[at + "expect-dynamic:".len()..].trim();
             let code = &line[..line.find("expect-ref:").map_or(at, |r| r.min(at))];
-            let byte = code.find(expr).unwrap_or_else(|| {
+            let byte = expression_at(code, expr).unwrap_or_else(|| {
                 panic!(
                     "{}:{line_no}: dynamic marker `{expr}` is not on the line",
                     relative(path)
@@ -111,6 +111,19 @@ fn inline_expectations(path: &Path, out: &mut BTreeSet<Expected>) {
             ));
         }
     }
+}
+
+/// Where `expr` is written as a value on `code`: a whole word, not a keyword
+/// argument's name (`model_id=model_id` is the second one).
+fn expression_at(code: &str, expr: &str) -> Option<usize> {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    code.match_indices(expr).map(|(at, _)| at).find(|&at| {
+        let before = code[..at].chars().next_back();
+        let after = code[at + expr.len()..].trim_start();
+        !before.is_some_and(word)
+            && !after.chars().next().is_some_and(word)
+            && (!after.starts_with('=') || after.starts_with("=="))
+    })
 }
 
 /// A sidecar `<file>.expect`: `LINE:COLUMN TEXT` or `LINE:COLUMN dynamic TEXT`.

@@ -137,6 +137,9 @@ struct Frame {
     args: Vec<Range<usize>>,
 }
 
+/// The scope of parametrize cases whose decorated `def` has not opened yet.
+const PENDING_SCOPE: usize = usize::MAX;
+
 struct Scope {
     /// Indentation of the `def`/`class` line that opened it.
     header_indent: usize,
@@ -159,8 +162,9 @@ struct Analysis<'a> {
     /// Parameter names a `pytest.mark.parametrize` gives values to: their
     /// values are reported where they are written, so a use of the parameter
     /// is no run-time choice.
-    /// With the scope a `for` loop binds them in (`None`: a test parameter,
-    /// in any function).
+    /// With the scope that binds them: a `for` loop's, the decorated test's
+    /// (`PENDING_SCOPE` until its body opens), or `None` for a fixture's
+    /// name (any test may take it).
     parametrized: Vec<(String, Option<usize>)>,
     /// The last decorator line was a pytest fixture's.
     pending_fixture: bool,
@@ -265,6 +269,16 @@ impl<'a> Analysis<'a> {
                 let id = self.scope_parent.len();
                 self.scope_parent.push(Some(self.current_scope()));
                 self.scopes.push(Scope { header_indent, id });
+                // The parametrize decorators above this `def` (or `class`) bind here.
+                let decorated = |scope: &mut Option<usize>| {
+                    if *scope == Some(PENDING_SCOPE) {
+                        *scope = Some(id);
+                    }
+                };
+                self.parametrized.iter_mut().for_each(|(_, s)| decorated(s));
+                self.case_values
+                    .iter_mut()
+                    .for_each(|(_, s, _)| decorated(s));
             }
         }
     }
@@ -346,6 +360,16 @@ impl<'a> Analysis<'a> {
             && self.tokens[start - 2].kind == TokenKind::Name
         {
             start -= 2;
+        }
+        // `_get_litellm().embedding(…)`: a module returned by a lazy-import accessor.
+        if start >= 4
+            && self.is_op(start - 1, ".")
+            && self.is_op(start - 2, ")")
+            && self.is_op(start - 3, "(")
+            && self.tokens[start - 4].kind == TokenKind::Name
+            && accessed_module(self.text(start - 4)).is_some()
+        {
+            start -= 4;
         }
         if start >= 1 && self.is_name(start - 1, "def") {
             return (Role::DefParams, open..open);
@@ -454,7 +478,10 @@ impl<'a> Analysis<'a> {
         if !may_name_a_model {
             return;
         }
-        let dotted: String = frame.callee.clone().map(|t| self.text(t)).collect();
+        let mut dotted: String = frame.callee.clone().map(|t| self.text(t)).collect();
+        if let Some((accessor, rest)) = dotted.split_once("().") {
+            dotted = format!("{}.{rest}", accessed_module(accessor).unwrap_or(accessor));
+        }
         let rule = rule_for(&self.qualify(&dotted));
         if rule.is_some_and(|r| r.needs_pretrained_true) && !self.passes_pretrained_true(&args) {
             return;
@@ -502,8 +529,12 @@ impl<'a> Analysis<'a> {
                 let Some(names) = literal(names) else { return };
                 let names: Vec<&str> = names.split(',').map(str::trim).collect();
                 // Values from a list elsewhere are reported where that list is.
-                self.parametrized
-                    .extend(names.iter().map(|name| (name.to_string(), None)));
+                // The values belong to the decorated test: its scope once it opens.
+                self.parametrized.extend(
+                    names
+                        .iter()
+                        .map(|name| (name.to_string(), Some(PENDING_SCOPE))),
+                );
                 // Cases written inline, or a list assigned to a name earlier.
                 let cases_range = match self.classify((*cases).clone()) {
                     Value::Var(name) => self
@@ -521,8 +552,11 @@ impl<'a> Analysis<'a> {
                 for case in cases {
                     let values = self.unpack(case, names.len());
                     for (name, value) in names.iter().zip(values) {
-                        self.case_values
-                            .push((name.to_string(), None, value.clone()));
+                        self.case_values.push((
+                            name.to_string(),
+                            Some(PENDING_SCOPE),
+                            value.clone(),
+                        ));
                         // A list elsewhere reports its own model-ish values.
                         if !inline {
                             continue;
@@ -701,14 +735,59 @@ impl<'a> Analysis<'a> {
                 continue;
             }
             // A dict is data, not a call: its values must look like models.
-            let place = Place {
-                context: format!("key:{key}"),
-                provider: None,
-                strength: Strength::Weak,
-                api: false,
+            // In the body of a model request a value chosen at run time is a
+            // model too (a literal there still has to look like one: test
+            // servers take placeholder names).
+            let literal = matches!(self.classify(colon + 1..arg.end), Value::Literal { .. });
+            let place = if key == "model" && !literal && self.is_request_body(frame) {
+                strong_place("request body", None)
+            } else {
+                Place {
+                    context: format!("key:{key}"),
+                    provider: None,
+                    strength: Strength::Weak,
+                    api: false,
+                }
             };
             self.value_in_place(colon + 1..arg.end, place);
         }
+    }
+
+    /// A dict with a `"model"` key and a key only a model request has
+    /// (`"messages"`, `"prompt"`, `"max_tokens"`…): an inference API's body or
+    /// keyword arguments, whatever call it is later sent with.
+    fn is_request_body(&self, frame: &Frame) -> bool {
+        const REQUEST_KEYS: &[&str] = &[
+            "messages",
+            "prompt",
+            "input",
+            "contents",
+            "max_tokens",
+            "max_completion_tokens",
+            "max_output_tokens",
+            "max_new_tokens",
+            "temperature",
+            "top_p",
+            "stop",
+            "stop_sequences",
+            "num_retries",
+            "encoding_format",
+            "trust_remote_code",
+            "max_model_len",
+        ];
+        frame.args.iter().any(|arg| {
+            let mut code = arg
+                .clone()
+                .filter(|&t| self.tokens[t].kind != TokenKind::Comment);
+            match (code.next(), code.next()) {
+                (Some(key), Some(colon))
+                    if self.tokens[key].kind == TokenKind::String && self.is_op(colon, ":") =>
+                {
+                    matches!(self.classify(key..key + 1), Value::Literal { ref text, .. } if REQUEST_KEYS.contains(&text.as_str()))
+                }
+                _ => false,
+            }
+        })
     }
 
     /// A value in a model-naming place: report it now, or later once a name is
@@ -909,6 +988,9 @@ impl<'a> Analysis<'a> {
         if let Some(attribute) = self.instance_attribute(&code) {
             return Value::Var(attribute);
         }
+        if let Some(element) = self.list_element(&code) {
+            return element;
+        }
         if let Some(env) = self.env_read(&code) {
             return env;
         }
@@ -1087,9 +1169,21 @@ impl<'a> Analysis<'a> {
         };
         let mut value = (eq + 1..line.end).filter(|&t| self.tokens[t].kind != TokenKind::Comment);
         let first = value.next();
-        let single_name = first.is_some_and(|t| self.tokens[t].kind == TokenKind::Name)
-            && value.clone().next().is_none();
+        let starts_with_name = first.is_some_and(|t| self.tokens[t].kind == TokenKind::Name);
+        let single_name = starts_with_name && value.clone().next().is_none();
+        // `NAME[0]`: an element of a list.
+        let subscript = starts_with_name && {
+            let mut rest = value.clone();
+            matches!(
+                (rest.next(), rest.next(), rest.next(), rest.next()),
+                (Some(open), Some(index), Some(close), None)
+                    if self.is_op(open, "[")
+                        && self.tokens[index].kind == TokenKind::Number
+                        && self.is_op(close, "]")
+            )
+        };
         single_name
+            || subscript
             || first
                 .into_iter()
                 .chain(value)
@@ -1241,6 +1335,27 @@ impl<'a> Analysis<'a> {
         } else {
             self.literal_elements(element).unwrap_or_default()
         }
+    }
+
+    /// `MODELS[0]` of a list written in the file: that element's value.
+    fn list_element(&self, code: &[usize]) -> Option<Value> {
+        let [name, open, index, close] = code else {
+            return None;
+        };
+        if self.tokens[*name].kind != TokenKind::Name
+            || !self.is_op(*open, "[")
+            || !self.is_op(*close, "]")
+        {
+            return None;
+        }
+        let index: usize = self.text(*index).parse().ok()?;
+        let name = self.text(*name);
+        let (_, list) = self.lists.iter().rev().find(|(list, _)| list == name)?;
+        let element = self
+            .literal_elements(list.clone())?
+            .into_iter()
+            .nth(index)?;
+        Some(self.classify(element))
     }
 
     /// Whether scope `outer` is `inner` or one of its enclosing scopes.
@@ -1410,6 +1525,16 @@ impl<'a> Analysis<'a> {
         }
         Value::Unknown
     }
+}
+
+/// The module a lazy-import accessor returns: `_get_litellm` → `litellm`,
+/// `import_openai` → `openai`.
+fn accessed_module(accessor: &str) -> Option<&str> {
+    let name = accessor.trim_start_matches('_');
+    ["get_", "import_", "load_", "lazy_"]
+        .iter()
+        .find_map(|prefix| name.strip_prefix(prefix))
+        .filter(|module| !module.is_empty())
 }
 
 fn strong_place(context: &str, provider: Option<&'static str>) -> Place {

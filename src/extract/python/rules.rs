@@ -132,6 +132,44 @@ pub static CALL_RULES: &[CallRule] = &[
     rule("converse_stream", None, &["modelId"], BEDROCK),
     rule("ChatBedrock", None, &["model_id", "model"], BEDROCK),
     rule("ChatBedrockConverse", None, &["model", "model_id"], BEDROCK),
+    // Fine-tuning jobs start from the model they name.
+    rule("fine_tuning.jobs.create", None, &["model"], OPENAI),
+    rule(
+        "foundation_model.create",
+        None,
+        &["model"],
+        Some("databricks"),
+    ),
+    // Rerankers (Cohere, Voyage, Jina clients share the shape).
+    rule("rerank", None, &["model"], None),
+    // google-genai `client.models.embed_content`, google-generativeai `genai.embed_content`.
+    rule("embed_content", None, &["model"], GOOGLE),
+    rule("InferenceClient", Some(0), &["model"], HF),
+    rule("AsyncInferenceClient", Some(0), &["model"], HF),
+    rule("litellm.text_completion", None, &["model"], None),
+    rule("litellm.atext_completion", None, &["model"], None),
+    // smolagents' model classes.
+    rule("InferenceClientModel", Some(0), &["model_id"], HF),
+    rule("HfApiModel", Some(0), &["model_id"], HF),
+    rule("TransformersModel", Some(0), &["model_id"], HF),
+    rule("MLXModel", Some(0), &["model_id"], HF),
+    rule("VLLMModel", Some(0), &["model_id"], HF),
+    rule("LiteLLMModel", Some(0), &["model_id"], None),
+    rule("OpenAIServerModel", Some(0), &["model_id"], None),
+    rule("OpenAIModel", Some(0), &["model_id"], None),
+    rule("AzureOpenAIServerModel", Some(0), &["model_id"], None),
+    rule("AmazonBedrockServerModel", Some(0), &["model_id"], BEDROCK),
+    // LlamaIndex integrations.
+    rule("HuggingFaceEmbedding", None, &["model_name"], HF),
+    rule("ClipEmbedding", None, &["model_name"], Some("openai-clip")),
+    rule("LlamaCPP", None, &["model_path", "model_url"], None),
+    rule(
+        "HuggingFaceLLM",
+        None,
+        &["model_name", "tokenizer_name"],
+        HF,
+    ),
+    rule("OpenAIEmbedding", None, &["model", "model_name"], OPENAI),
 ];
 
 /// Keyword arguments (and parameters with defaults) that name a model in any call.
