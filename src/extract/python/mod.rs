@@ -482,11 +482,17 @@ impl<'a> Analysis<'a> {
         if let Some((accessor, rest)) = dotted.split_once("().") {
             dotted = format!("{}.{rest}", accessed_module(accessor).unwrap_or(accessor));
         }
-        let rule = rule_for(&self.qualify(&dotted));
+        let rule = rule_for(&self.qualify(&dotted)).or_else(|| {
+            // `model=` with `messages=`: a chat completion, whatever client
+            // wraps it (instructor's `client.create`, a provider's own SDK).
+            let has = |name: &str| args.iter().any(|(kw, _)| *kw == Some(name));
+            (has("model") && has("messages")).then_some(&rules::CHAT_CALL)
+        });
         if rule.is_some_and(|r| r.needs_pretrained_true) && !self.passes_pretrained_true(&args) {
             return;
         }
         let not_a_model_repo = self.repo_type_is_not_model(&args);
+        let rule = self.adapter_loader(rule, &args);
         let mut positional = 0;
         for (keyword, value) in &args {
             let place = match keyword {
@@ -505,6 +511,43 @@ impl<'a> Analysis<'a> {
                 self.value_in_place(value.clone(), place);
             }
         }
+    }
+
+    /// `X.from_pretrained(base_model, adapter_id)`: a model object first, so
+    /// the id is the second argument (PEFT's loaders, whatever class they are
+    /// reached through). `AutoModel.from_pretrained(repo, *model_args)` names
+    /// the id first; an object is told by its name (`model`, `base_model`,
+    /// not `model_id`, `repo`, `path`).
+    fn adapter_loader(
+        &self,
+        rule: Option<&'static CallRule>,
+        args: &[(Option<&str>, Range<usize>)],
+    ) -> Option<&'static CallRule> {
+        let rule = rule?;
+        if rule.callee != "from_pretrained" {
+            return Some(rule);
+        }
+        let mut positionals = args
+            .iter()
+            .filter(|(kw, value)| kw.is_none() && !self.starts_with_star(value))
+            .map(|(_, r)| r);
+        let (Some(first), Some(_)) = (positionals.next(), positionals.next()) else {
+            return Some(rule);
+        };
+        let code = self.code_tokens(first.clone());
+        let object = match code[..] {
+            [name] if self.tokens[name].kind == TokenKind::Name => {
+                let name = self.text(name);
+                name.split('_').all(|word| {
+                    !matches!(
+                        word,
+                        "id" | "name" | "path" | "repo" | "dir" | "checkpoint" | "or"
+                    )
+                })
+            }
+            _ => false,
+        };
+        Some(if object { &rules::ADAPTER_LOADER } else { rule })
     }
 
     /// Calls that name a value: `pytest.mark.parametrize("model_id", [...])`

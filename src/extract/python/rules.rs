@@ -172,6 +172,12 @@ pub static CALL_RULES: &[CallRule] = &[
     rule("OpenAIEmbedding", None, &["model", "model_name"], OPENAI),
 ];
 
+/// `from_pretrained(model_object, adapter_id)`: the second argument names the model.
+pub static ADAPTER_LOADER: CallRule = rule("from_pretrained", Some(1), &["model_id"], HF);
+
+/// Any call passing both `model=` and `messages=`: a chat request.
+pub static CHAT_CALL: CallRule = rule("chat request", None, &["model"], None);
+
 /// Keyword arguments (and parameters with defaults) that name a model in any call.
 pub const MODEL_KEYWORDS: &[&str] = &[
     "model",
