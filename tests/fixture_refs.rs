@@ -114,15 +114,18 @@ fn inline_expectations(path: &Path, out: &mut BTreeSet<Expected>) {
 }
 
 /// Where `expr` is written as a value on `code`: a whole word, not a keyword
-/// argument's name (`model_id=model_id` is the second one).
+/// argument's name (`model_id=model_id` is the second one) nor a dict key's
+/// text (`{"base_model": base_model}`).
 fn expression_at(code: &str, expr: &str) -> Option<usize> {
     let word = |c: char| c.is_alphanumeric() || c == '_';
     code.match_indices(expr).map(|(at, _)| at).find(|&at| {
         let before = code[..at].chars().next_back();
         let after = code[at + expr.len()..].trim_start();
+        let dict_key = ["\":", "':"].iter().any(|end| after.starts_with(end));
         !before.is_some_and(word)
             && !after.chars().next().is_some_and(word)
             && (!after.starts_with('=') || after.starts_with("=="))
+            && !dict_key
     })
 }
 

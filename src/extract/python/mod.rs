@@ -137,6 +137,12 @@ struct Frame {
     args: Vec<Range<usize>>,
 }
 
+/// A function's parameter: its name, and whether it has a default.
+struct Parameter {
+    name: String,
+    has_default: bool,
+}
+
 /// The scope of parametrize cases whose decorated `def` has not opened yet.
 const PENDING_SCOPE: usize = usize::MAX;
 
@@ -168,6 +174,18 @@ struct Analysis<'a> {
     parametrized: Vec<(String, Option<usize>)>,
     /// The last decorator line was a pytest fixture's.
     pending_fixture: bool,
+    /// The last decorator line made a command-line command (`@click.command()`,
+    /// `@app.command()`).
+    pending_command: bool,
+    /// Parameters of the last `def` whose parameter list closed.
+    pending_parameters: Vec<Parameter>,
+    /// The `def` whose body opens next: its name and parameters.
+    pending_function: Option<(String, Vec<Parameter>)>,
+    /// Function bodies by scope: the function's name and parameters.
+    functions: HashMap<usize, (String, Vec<Parameter>)>,
+    /// Functions run as a command line (`fire.Fire(main)`, `typer.run(main)`,
+    /// click and typer commands): their parameters are the user's input.
+    entry_points: Vec<String>,
     /// Lists assigned to model-ish names, with the references they gave.
     tables: Vec<(String, Range<usize>)>,
     /// Each parametrized parameter's case values (token ranges), whatever
@@ -194,6 +212,11 @@ impl<'a> Analysis<'a> {
             uses: Vec::new(),
             parametrized: Vec::new(),
             pending_fixture: false,
+            pending_command: false,
+            pending_parameters: Vec::new(),
+            pending_function: None,
+            functions: HashMap::new(),
+            entry_points: Vec::new(),
             tables: Vec::new(),
             case_values: Vec::new(),
             lists: Vec::new(),
@@ -279,6 +302,9 @@ impl<'a> Analysis<'a> {
                 self.case_values
                     .iter_mut()
                     .for_each(|(_, s, _)| decorated(s));
+                if let Some(function) = self.pending_function.take() {
+                    self.functions.insert(id, function);
+                }
             }
         }
     }
@@ -454,6 +480,9 @@ impl<'a> Analysis<'a> {
             }
         }
         let last = last.as_ref();
+        if matches!(last, "Fire" | "run") {
+            self.entry_point_call(frame);
+        }
         let names_a_value = matches!(
             last,
             "parametrize" | "pop" | "get" | "add_argument" | "option" | "Option"
@@ -511,6 +540,48 @@ impl<'a> Analysis<'a> {
                 self.value_in_place(value.clone(), place);
             }
         }
+    }
+
+    /// `fire.Fire(main)`, `fire.Fire({"merge": merge, …})`, `typer.run(main)`:
+    /// these functions run as a command line.
+    fn entry_point_call(&mut self, frame: &Frame) {
+        let dotted: String = frame.callee.clone().map(|t| self.text(t)).collect();
+        let qualified = self.qualify(&dotted);
+        if !matches!(qualified.as_str(), "fire.Fire" | "typer.run") {
+            return;
+        }
+        let Some(first) = frame.args.first() else {
+            return;
+        };
+        let code = self.code_tokens(first.clone());
+        // A bare name, or a dict display's values (a name after a `:`).
+        let names: Vec<String> = code
+            .iter()
+            .enumerate()
+            .filter(|&(n, &t)| {
+                self.tokens[t].kind == TokenKind::Name
+                    && (code.len() == 1 || (n > 0 && self.is_op(code[n - 1], ":")))
+            })
+            .map(|(_, &t)| self.text(t).to_string())
+            .collect();
+        self.entry_points.extend(names);
+    }
+
+    /// Whether `name`, in `scope`, is a parameter of a function run as a
+    /// command line, with no default: a value the user must give there (a
+    /// default is reported where it is written).
+    fn command_line_parameter(&self, scope: usize, name: &str) -> bool {
+        let mut current = Some(scope);
+        while let Some(s) = current {
+            if let Some((function, parameters)) = self.functions.get(&s) {
+                if let Some(parameter) = parameters.iter().find(|p| p.name == name) {
+                    return !parameter.has_default
+                        && self.entry_points.iter().any(|e| e == function);
+                }
+            }
+            current = self.scope_parent.get(s).copied().flatten();
+        }
+        false
     }
 
     /// `X.from_pretrained(base_model, adapter_id)`: a model object first, so
@@ -726,6 +797,7 @@ impl<'a> Analysis<'a> {
     }
 
     fn parameters(&mut self, frame: &Frame) {
+        self.pending_parameters.clear();
         for arg in &frame.args {
             let mut code = arg
                 .clone()
@@ -734,6 +806,13 @@ impl<'a> Analysis<'a> {
             if self.tokens[name].kind != TokenKind::Name {
                 continue;
             }
+            let has_default = arg
+                .clone()
+                .any(|t| self.tokens[t].depth == frame.inner_depth && self.is_op(t, "="));
+            self.pending_parameters.push(Parameter {
+                name: self.text(name).to_string(),
+                has_default,
+            });
             let strength = if MODEL_KEYWORDS.contains(&self.text(name)) {
                 Strength::Strong
             } else if lexicon::is_model_ish(self.text(name)) {
@@ -1178,6 +1257,7 @@ impl<'a> Analysis<'a> {
             // `@pytest.fixture` / `@fixture(…)`: the next `def` is a fixture.
             "@" => {
                 self.pending_fixture = line.clone().any(|t| self.is_name(t, "fixture"));
+                self.pending_command |= line.clone().any(|t| self.is_name(t, "command"));
             }
             "def" => {
                 if std::mem::take(&mut self.pending_fixture) && self.tokens.len() > first + 1 {
@@ -1186,19 +1266,35 @@ impl<'a> Analysis<'a> {
                     self.parametrized
                         .push((self.text(first + 1).to_string(), None));
                 }
+                self.def_line(first + 1);
                 self.pending_scope = self.tokens[first].line_indent();
             }
             "for" => self.for_loop(&self.code_tokens(line)),
             "class" => {
                 self.pending_fixture = false;
+                self.pending_command = false;
                 self.pending_scope = self.tokens[first].line_indent();
             }
             "async" if self.is_name(first + 1, "def") => {
+                self.def_line(first + 2);
                 self.pending_scope = self.tokens[first].line_indent();
             }
             _ if self.may_bind_a_value(line.clone()) => self.assignment(&self.code_tokens(line)),
             _ => {}
         }
+    }
+
+    /// A `def` line whose name is at token `name`: its body is the next scope.
+    fn def_line(&mut self, name: usize) {
+        let Some(token) = self.tokens.get(name).filter(|t| t.kind == TokenKind::Name) else {
+            return;
+        };
+        let name = token.text(self.src).to_string();
+        if std::mem::take(&mut self.pending_command) {
+            self.entry_points.push(name.clone());
+        }
+        let parameters = std::mem::take(&mut self.pending_parameters);
+        self.pending_function = Some((name, parameters));
     }
 
     /// A statement-level `=` with a string or a single name somewhere after it;
@@ -1525,6 +1621,22 @@ impl<'a> Analysis<'a> {
                 continue;
             }
             let expression = u.expression.clone();
+            let passed_on =
+                !u.place.context.starts_with("assign:") && !u.place.context.starts_with("default:");
+            if matches!(value, Value::Unknown)
+                && passed_on
+                && MODEL_KEYWORDS.contains(&u.name.as_str())
+                && self.command_line_parameter(u.scope, &u.name)
+            {
+                // `main(model_name_or_path)` run by `fire.Fire(main)` passes
+                // the user's model on: `load(model_name_or_path=model_name_or_path)`.
+                let place = Place {
+                    strength: Strength::Strong,
+                    ..u.place.clone()
+                };
+                self.push_dynamic(&expression, &place);
+                continue;
+            }
             self.report(&value, &expression, &u.place);
         }
         let mut found = self.found;
