@@ -178,6 +178,68 @@ fn rules_check_validates_the_repository_rules_and_user_files() {
 }
 
 #[test]
+fn ambiguous_names_count_only_in_model_places() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    let entry = "[[model]]\nid = \"acme/speech-large\"\nprovider = \"huggingface\"\nlicense = \"mit\"\nsource = \"https://x.org\"\naliases = [\"large-v9\", \"speech-xl\"]\n";
+    std::fs::write(
+        rules.join("extra.toml"),
+        format!("{entry}ambiguous = [\"large-v9\"]\n"),
+    )
+    .unwrap();
+    let project = dir.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    std::fs::write(
+        project.join("app.py"),
+        "SIZES = [\"large-v9\", \"speech-xl\"]\nmodel = load_model(model_name=\"large-v9\")\n",
+    )
+    .unwrap();
+    let output = modelgate(
+        dir.path(),
+        &["list", "project", "--rules", "rules", "--format", "json"],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(u64, u64, &str)> = json["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_u64().unwrap(),
+                r["column"].as_u64().unwrap(),
+                r["text"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // The bare `large-v9` in a list is no reference; in a model place it is.
+    // The unambiguous alias counts anywhere.
+    assert_eq!(found, [(1, 23, "speech-xl"), (2, 32, "large-v9")]);
+
+    // A name marked ambiguous must be one of the entry's own names.
+    std::fs::write(
+        rules.join("extra.toml"),
+        format!("{entry}ambiguous = [\"medium\"]\n"),
+    )
+    .unwrap();
+    let output = modelgate(dir.path(), &["rules", "check", "rules"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for expected in [
+        "`medium` is marked ambiguous but is not a name of `acme/speech-large`",
+        "extra.toml:7:14",
+    ] {
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+    }
+}
+
+#[test]
 fn a_missing_config_file_is_a_usage_error() {
     let output = modelgate(
         here(),

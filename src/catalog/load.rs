@@ -416,6 +416,7 @@ impl Loader {
         }
         self.check_history(p, licenses);
         self.check_files(p);
+        self.check_ambiguous(p);
         if is_glob(id) {
             if let Err(e) = globset::Glob::new(id) {
                 self.error(
@@ -423,6 +424,28 @@ impl Loader {
                     p.file,
                     raw.id.span(),
                     "not a valid glob",
+                );
+            }
+        }
+    }
+
+    /// Names marked `ambiguous` are the entry's own id or aliases.
+    fn check_ambiguous(&mut self, p: &Parsed<RawModel>) {
+        let raw = &p.raw;
+        let id = raw.id.get_ref();
+        for name in &raw.ambiguous {
+            let own = std::iter::once(&raw.id)
+                .chain(&raw.aliases)
+                .any(|n| n.get_ref().eq_ignore_ascii_case(name.get_ref()));
+            if !own {
+                self.error(
+                    format!(
+                        "`{}` is marked ambiguous but is not a name of `{id}`",
+                        name.get_ref()
+                    ),
+                    p.file,
+                    name.span(),
+                    "list the entry's id or one of its aliases",
                 );
             }
         }
@@ -806,6 +829,7 @@ fn model_from(p: &Parsed<RawModel>) -> Model {
         license: raw.license.as_ref().map(|l| l.get_ref().clone()),
         aliases: raw.aliases.iter().map(|a| a.get_ref().clone()).collect(),
         files: raw.files.iter().map(|f| f.get_ref().clone()).collect(),
+        ambiguous: raw.ambiguous.iter().map(|a| a.get_ref().clone()).collect(),
         base_model: raw
             .base_model
             .as_ref()

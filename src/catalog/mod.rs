@@ -56,6 +56,8 @@ pub struct Model {
     pub history: Vec<Relicensing>,
     /// Single-file checkpoint names (rules `files`).
     pub files: Vec<String>,
+    /// Names of the entry that count only in a model place (rules `ambiguous`).
+    pub ambiguous: Vec<String>,
     pub origin: Origin,
 }
 
@@ -136,6 +138,8 @@ pub struct Catalog {
     exact: HashMap<String, usize>,
     /// Checkpoint file names, lower case.
     files: HashMap<String, usize>,
+    /// Lower-cased names marked `ambiguous`.
+    ambiguous: std::collections::HashSet<String>,
     /// Most specific first; compiled on first use, as a run whose names all
     /// resolve exactly never needs them (start-up time).
     patterns: std::sync::OnceLock<Vec<Pattern>>,
@@ -229,6 +233,8 @@ impl Catalog {
             for file in &model.files {
                 self.files.entry(file.to_ascii_lowercase()).or_insert(i);
             }
+            self.ambiguous
+                .extend(model.ambiguous.iter().map(|name| name.to_ascii_lowercase()));
         }
     }
 
@@ -314,6 +320,16 @@ impl Catalog {
         normalise::lookup_keys(text)
             .iter()
             .any(|key| self.exact.contains_key(key))
+    }
+
+    /// Whether a name is an entry's id or alias that names the model wherever
+    /// it is written: the first of its lookup keys the catalog knows is not
+    /// marked `ambiguous` (SPEC signal 2).
+    pub fn knows_unambiguously(&self, text: &str) -> bool {
+        normalise::lookup_keys(text)
+            .iter()
+            .find(|key| self.exact.contains_key(key.as_str()))
+            .is_some_and(|key| !self.ambiguous.contains(key.as_str()))
     }
 
     /// The entry a name resolves to: exact ids and aliases first, for each

@@ -157,6 +157,11 @@ pub struct RawModel {
     /// Where the file names were read (the repository's file list).
     #[serde(default)]
     pub files_source: Option<Spanned<String>>,
+    /// Names of this entry (its id or aliases) that are also ordinary words
+    /// or other things' names (`large-v2`, `base.en`): they name this model
+    /// only in a model place, never as a bare literal (SPEC signal 2).
+    #[serde(default)]
+    pub ambiguous: Vec<Spanned<String>>,
 }
 
 /// An earlier licence of a model: in force until `until` (exclusive), when known.

@@ -75,7 +75,7 @@ pub fn resolve(
         .filter(|r| {
             let known = candidate::Known {
                 any: &|t| catalog.knows(t),
-                exactly: &|t| catalog.knows_exactly(t),
+                exactly: &|t| catalog.knows_unambiguously(t),
             };
             if r.kind == RefKind::CheckpointFile {
                 return catalog.by_file(&r.text).is_some();
