@@ -35,6 +35,8 @@ const API_PREFIXES: &[(&str, &str)] = &[
     ("text-moderation-", "openai"),
     ("computer-use-preview", "openai"),
     ("codex-mini", "openai"),
+    // Fireworks' model paths (`accounts/fireworks/models/llama-v3p1-8b-instruct`).
+    ("accounts/fireworks/models/", "fireworks"),
     ("textembedding-gecko", "google"),
     ("text-multilingual-embedding-", "google"),
     ("multimodalembedding", "google"),

@@ -410,6 +410,19 @@ impl Analysis<'_> {
                 }
                 continue;
             }
+            if token.kind == Kind::Name && self.text(i) == "return" {
+                self.returned(i, i + 1);
+                continue;
+            }
+            if token.kind == Kind::Punct && token.range.len() == 2 {
+                match self.text(i) {
+                    "??" | "||" => self.defaulted(i),
+                    // `const defaultModel = () => "X"`.
+                    "=>" => self.returned(i, i + 1),
+                    _ => {}
+                }
+                continue;
+            }
             // One-byte punctuation only: compared as bytes, this runs for every token.
             if token.kind != Kind::Punct || token.range.len() != 1 {
                 continue;
@@ -582,6 +595,121 @@ impl Analysis<'_> {
         };
         let end = self.value_end(colon + 1);
         self.value(colon + 1..end, &context, provider, strength);
+    }
+
+    /// `opts.model ?? "X"`, `config.modelName || "X"`: the default of a
+    /// model-ish member or variable names a model, whatever the result is
+    /// assigned to (`const m = opts.model || "X"`).
+    fn defaulted(&mut self, operator: usize) {
+        let (Some(before), Some(after)) = (operator.checked_sub(1), self.tokens.get(operator + 1))
+        else {
+            return;
+        };
+        if self.tokens[before].kind != Kind::Name || after.kind != Kind::Str || after.dynamic {
+            return;
+        }
+        // The literal is the whole right-hand side.
+        let ends = self.tokens.get(operator + 2).is_none_or(|t| {
+            t.depth < after.depth || matches!(self.text(operator + 2), ";" | "," | ")" | "}" | "]")
+        });
+        let Some(strength) = candidate::name_strength(self.text(before)).filter(|_| ends) else {
+            return;
+        };
+        let context = format!("{} {}", self.text(before), self.text(operator));
+        let content = after.content.clone();
+        self.push(content, &context, None, strength.min(Strength::Weak), false);
+    }
+
+    /// `return "X"` (or an arrow's `=> "X"`) in a function whose name is
+    /// model-ish: `function defaultModel() { return "X"; }`.
+    fn returned(&mut self, keyword: usize, value: usize) {
+        if self.tokens.get(value).is_none_or(|t| t.kind != Kind::Str) {
+            return;
+        }
+        let Some(function) = self.enclosing_function(keyword) else {
+            return;
+        };
+        let Some(strength) = candidate::name_strength(self.text(function)) else {
+            return;
+        };
+        let context = format!("return:{}", self.text(function));
+        let end = self.statement_end(value);
+        self.value(value..end, &context, None, strength.min(Strength::Weak));
+    }
+
+    /// The name of the function whose body holds token `at` (or whose arrow
+    /// `at` is): `function NAME(…) {`, a method `NAME(…) {`, `NAME = (…) =>`,
+    /// `NAME: async x =>`. Blocks of `if`/`for`/… are looked through.
+    fn enclosing_function(&self, at: usize) -> Option<usize> {
+        let mut arrow = (self.text(at) == "=>").then_some(at);
+        let mut depth = self.tokens[at].depth;
+        let mut search_end = at;
+        for _ in 0..64 {
+            let head_end = match arrow.take() {
+                Some(arrow) => arrow,
+                None => {
+                    // The `{` opening the block around `search_end`.
+                    let open = (0..search_end)
+                        .rev()
+                        .find(|&i| self.tokens[i].depth < depth)?;
+                    if self.text(open) != "{" {
+                        return None;
+                    }
+                    depth = self.tokens[open].depth;
+                    search_end = open;
+                    if open >= 1 && self.text(open - 1) == "=>" {
+                        open - 1
+                    } else {
+                        open
+                    }
+                }
+            };
+            let head_end = self.before_return_type(head_end);
+            let mut name = head_end.checked_sub(1)?;
+            if self.text(name) == ")" {
+                let close_depth = self.tokens[name].depth;
+                let open_paren = (0..name)
+                    .rev()
+                    .find(|&i| self.tokens[i].depth == close_depth && self.text(i) == "(")?;
+                name = open_paren.checked_sub(1)?;
+            } else if self.text(head_end) == "=>" {
+                // `x => …`: the single parameter; the name comes before it.
+                name = name.checked_sub(1)?;
+            }
+            if self.text(name) == "async" {
+                name = name.checked_sub(1)?;
+            }
+            if matches!(self.text(name), "=" | ":") {
+                name = name.checked_sub(1)?;
+            }
+            if self.tokens[name].kind != Kind::Name {
+                return None;
+            }
+            match self.text(name) {
+                "if" | "for" | "while" | "switch" | "catch" | "with" | "else" | "try"
+                | "finally" | "do" => continue,
+                "function" => return None,
+                _ => return Some(name),
+            }
+        }
+        None
+    }
+
+    /// TypeScript's `(…): Type {` or `(…): Type =>`: the `:` after the
+    /// parameter list, else `head_end` itself.
+    fn before_return_type(&self, head_end: usize) -> usize {
+        let depth = self.tokens[head_end].depth;
+        for i in (head_end.saturating_sub(24)..head_end).rev() {
+            if self.tokens[i].depth != depth {
+                continue;
+            }
+            match self.text(i) {
+                ":" if i >= 1 && self.text(i - 1) == ")" => return i,
+                ";" | "{" | "}" | "=" | "=>" | "(" | ")" | "," => return head_end,
+                _ => {}
+            }
+        }
+        head_end
     }
 
     /// `name = value`, `this.model = x ?? "y"`, a class field `model = "x"`:

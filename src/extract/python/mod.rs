@@ -1270,6 +1270,7 @@ impl<'a> Analysis<'a> {
                 self.pending_scope = self.tokens[first].line_indent();
             }
             "for" => self.for_loop(&self.code_tokens(line)),
+            "return" => self.return_statement(&self.code_tokens(line)),
             "class" => {
                 self.pending_fixture = false;
                 self.pending_command = false;
@@ -1379,6 +1380,13 @@ impl<'a> Analysis<'a> {
         };
         let target = &code[..eq];
         let value = value_start..value_last + 1;
+        if target
+            .iter()
+            .any(|&t| self.tokens[t].depth == 0 && self.is_op(t, ","))
+        {
+            self.unpacking(target, value);
+            return;
+        }
         let Some(&name_token) = self.assignment_target(target) else {
             return;
         };
@@ -1420,6 +1428,134 @@ impl<'a> Analysis<'a> {
                 self.tables.push((name, first..self.found.len()));
             }
         }
+    }
+
+    /// `return "X"` in a function whose name is model-ish (`def default_model()`):
+    /// the function's value names a model (SPEC "values that flow into a place").
+    fn return_statement(&mut self, code: &[usize]) {
+        let (Some(&first), Some(&last)) = (code.get(1), code.last()) else {
+            return;
+        };
+        let Some((function, _)) = self.functions.get(&self.current_scope()) else {
+            return;
+        };
+        if !is_model_name(function) {
+            return;
+        }
+        let place = Place {
+            context: format!("return:{function}"),
+            provider: None,
+            strength: Strength::Weak,
+            api: false,
+        };
+        self.value_in_place(first..last + 1, place);
+    }
+
+    /// `model_id, out = "X", "y"`, `name, size = PAIR`, and `cls, model_id =
+    /// case` of a parametrized `case`: each name takes its element's value.
+    fn unpacking(&mut self, target: &[usize], value: Range<usize>) {
+        // The names, by position (`None`: a starred or subscripted target).
+        let names: Vec<Option<usize>> = target
+            .split(|&t| self.tokens[t].depth == 0 && self.is_op(t, ","))
+            .filter(|part| !part.is_empty())
+            .map(|part| match part {
+                [name] if self.tokens[*name].kind == TokenKind::Name => Some(*name),
+                _ => None,
+            })
+            .collect();
+        let scope = self.current_scope();
+        let value_code = self.code_tokens(value.clone());
+        let bare_tuple = value_code
+            .iter()
+            .any(|&t| self.tokens[t].depth == 0 && self.is_op(t, ","));
+        let elements = if bare_tuple {
+            let mut elements = Vec::new();
+            let mut start = value.start;
+            for &t in &value_code {
+                if self.tokens[t].depth == 0 && self.is_op(t, ",") {
+                    elements.push(start..t);
+                    start = t + 1;
+                }
+            }
+            if start < value.end {
+                elements.push(start..value.end);
+            }
+            Some(elements)
+        } else {
+            match self.classify(value.clone()) {
+                Value::Var(source) => {
+                    if self.unpack_cases(&names, &source, scope) {
+                        return;
+                    }
+                    self.lists
+                        .iter()
+                        .rev()
+                        .find(|(list, _)| *list == source)
+                        .and_then(|(_, range)| self.literal_elements(range.clone()))
+                }
+                _ => self.literal_elements(value),
+            }
+        };
+        let Some(elements) = elements.filter(|e| e.len() == names.len()) else {
+            return;
+        };
+        for (name_token, element) in names.into_iter().zip(elements) {
+            let Some(name_token) = name_token else {
+                continue;
+            };
+            let name = self.text(name_token).to_string();
+            let classified = self.classify(element.clone());
+            self.bindings
+                .entry((scope, name.clone()))
+                .or_default()
+                .push(Binding {
+                    token: name_token,
+                    value: classified,
+                });
+            if is_model_name(&name) {
+                let place = Place {
+                    context: format!("assign:{name}"),
+                    provider: None,
+                    strength: Strength::Weak,
+                    api: false,
+                };
+                self.value_in_place(element, place);
+            }
+        }
+    }
+
+    /// `model_cls, model_id = model_cls_and_id` where the source is a
+    /// parametrized parameter: the names take the parts of each case, as if
+    /// parametrized themselves. Whether the source was one.
+    fn unpack_cases(&mut self, names: &[Option<usize>], source: &str, scope: usize) -> bool {
+        let bound_here = |s: &Option<usize>| s.is_none_or(|s| self.encloses(s, scope));
+        if !self
+            .parametrized
+            .iter()
+            .any(|(name, s)| name == source && bound_here(s))
+        {
+            return false;
+        }
+        let cases: Vec<Range<usize>> = self
+            .case_values
+            .iter()
+            .filter(|(name, s, _)| name == source && bound_here(s))
+            .map(|(_, _, range)| range.clone())
+            .collect();
+        for case in cases {
+            let parts = self.unpack(case, names.len());
+            for (name_token, part) in names.iter().zip(parts) {
+                if let Some(name_token) = name_token {
+                    let name = self.text(*name_token).to_string();
+                    self.case_values.push((name, Some(scope), part));
+                }
+            }
+        }
+        for name_token in names.iter().flatten() {
+            let name = self.text(*name_token).to_string();
+            self.parametrized.push((name, Some(scope)));
+        }
+        true
     }
 
     /// `for repo, kind in REPOS:` over a list written in the file (inline or
