@@ -140,6 +140,10 @@ pub struct Catalog {
     files: HashMap<String, usize>,
     /// Lower-cased names marked `ambiguous`.
     ambiguous: std::collections::HashSet<String>,
+    /// The name part of exact Hub ids (`mistral-7b-instruct-v0.2` of
+    /// `mistralai/Mistral-7B-Instruct-v0.2`), lower case, for GGUF file names;
+    /// `None` where two entries share it.
+    name_parts: HashMap<String, Option<usize>>,
     /// Most specific first; compiled on first use, as a run whose names all
     /// resolve exactly never needs them (start-up time).
     patterns: std::sync::OnceLock<Vec<Pattern>>,
@@ -235,14 +239,26 @@ impl Catalog {
             }
             self.ambiguous
                 .extend(model.ambiguous.iter().map(|name| name.to_ascii_lowercase()));
+            if let Some((_, name)) = model.id.split_once('/').filter(|_| !model.is_pattern()) {
+                self.name_parts
+                    .entry(name.to_ascii_lowercase())
+                    .and_modify(|shared| *shared = None)
+                    .or_insert(Some(i));
+            }
         }
     }
 
-    /// The entry whose checkpoint file name `name` is (any case).
+    /// The entry whose checkpoint file name `name` is (any case): listed in
+    /// its `files`, or a GGUF conversion named `<model>.<quantisation>.gguf`
+    /// (`mistral-7b-instruct-v0.2.Q5_K_M.gguf`) of one entry's model name.
     pub fn by_file(&self, name: &str) -> Option<&Model> {
-        self.files
-            .get(&name.to_ascii_lowercase())
-            .map(|&i| &self.models[i])
+        let lower = name.to_ascii_lowercase();
+        if let Some(&i) = self.files.get(&lower) {
+            return Some(&self.models[i]);
+        }
+        let stem = normalise::gguf_model_stem(&lower)?;
+        let index = (*self.name_parts.get(stem)?)?;
+        Some(&self.models[index])
     }
 
     /// The pattern entries, most specific first.

@@ -217,9 +217,51 @@ pub fn strip_date_snapshot(name: &str) -> Option<String> {
     None
 }
 
+/// The model name of a GGUF file named after its model and quantisation
+/// (`mistral-7b-instruct-v0.2.q5_k_m.gguf`, `llama-3-8b-instruct-q4_0.gguf`,
+/// lower case): the name without the extension and the quantisation.
+pub fn gguf_model_stem(lower_file: &str) -> Option<&str> {
+    let stem = lower_file.strip_suffix(".gguf")?;
+    let cut = stem.rfind(['.', '-'])?;
+    let quantisation = &stem[cut + 1..];
+    let is_quantisation = {
+        let digits_after = |prefix: &str| {
+            quantisation
+                .strip_prefix(prefix)
+                .is_some_and(|rest| rest.bytes().next().is_some_and(|b| b.is_ascii_digit()))
+        };
+        digits_after("q")
+            || digits_after("iq")
+            || matches!(quantisation, "f16" | "f32" | "bf16" | "fp16" | "fp32")
+    };
+    (is_quantisation && cut > 0).then(|| &stem[..cut])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gguf_file_names_give_their_model_name() {
+        for (file, stem) in [
+            (
+                "mistral-7b-instruct-v0.2.q5_k_m.gguf",
+                Some("mistral-7b-instruct-v0.2"),
+            ),
+            ("phi-2.q4_k_m.gguf", Some("phi-2")),
+            (
+                "llama-3-8b-instruct-iq4_xs.gguf",
+                Some("llama-3-8b-instruct"),
+            ),
+            ("qwen2-7b-instruct-bf16.gguf", Some("qwen2-7b-instruct")),
+            ("model-v0.2.gguf", None),
+            ("q4_0.gguf", None),
+            (".q4_0.gguf", None),
+            ("phi-2.q4_k_m.safetensors", None),
+        ] {
+            assert_eq!(gguf_model_stem(file), stem, "{file}");
+        }
+    }
 
     #[test]
     fn urls_revisions_and_case() {
