@@ -32,6 +32,7 @@ pub fn extract(data: &[u8]) {
         FAMILIES[choice],
         text,
         ExtractOptions { include_docs: true },
+        "fuzz/input",
         &mut out,
     );
     let index = LineIndex::new(text);

@@ -422,10 +422,16 @@ impl Worker {
             }
         };
         self.found.clear();
+        // Only Python needs the path (its package, for relative imports).
+        let extract_path = match family {
+            Family::Python => self.context.relative(path),
+            _ => String::new(),
+        };
         let result = extract::extract(
             family,
             source.text,
             self.context.options.extract,
+            &extract_path,
             &mut self.found,
         );
         // Weak candidates are kept: resolution admits those the catalog knows.

@@ -48,7 +48,7 @@ pub fn extract(text: &str, out: &mut Vec<Found>) {
         let code = prompt_free(&text[block.body.clone()], &block.info);
         let mut found = Vec::new();
         // A broken snippet in the docs costs that snippet only.
-        let _ = extract_family(family, &code, ExtractOptions::default(), &mut found);
+        let _ = extract_family(family, &code, ExtractOptions::default(), "", &mut found);
         shift(&mut found, block.body.start);
         for mut f in found {
             f.kind = RefKind::Docs;

@@ -49,11 +49,14 @@ impl Malformed {
 pub type ExtractResult = Result<(), Malformed>;
 
 /// Runs the extractor of `family` over `text`, appending what it finds to `out`.
-/// Spans in `out` are byte offsets into `text`.
+/// Spans in `out` are byte offsets into `text`. `path` is the file's path
+/// relative to the scan root, `/`-separated (Python's relative imports
+/// resolve against its package).
 pub fn extract(
     family: Family,
     text: &str,
     options: ExtractOptions,
+    path: &str,
     out: &mut Vec<Found>,
 ) -> ExtractResult {
     if !prefilter::may_contain_reference(family, text.as_bytes()) {
@@ -62,21 +65,22 @@ pub fn extract(
         // extractor (which allows comments in JSON) only to confirm and say where.
         let json = matches!(family, Family::Json | Family::Notebook);
         if json && serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() {
-            return extract_unfiltered(family, text, options, &mut Vec::new());
+            return extract_unfiltered(family, text, options, path, &mut Vec::new());
         }
         return Ok(());
     }
-    extract_unfiltered(family, text, options, out)
+    extract_unfiltered(family, text, options, path, out)
 }
 
 fn extract_unfiltered(
     family: Family,
     text: &str,
     options: ExtractOptions,
+    path: &str,
     out: &mut Vec<Found>,
 ) -> ExtractResult {
     let first = out.len();
-    let result = extract_family(family, text, options, out);
+    let result = extract_family(family, text, options, path, out);
     // Shell-style `${VAR:-default}` in shell and configuration files (in
     // JavaScript `${a-b}` is arithmetic).
     if !matches!(
@@ -104,6 +108,7 @@ fn extract_family(
     family: Family,
     text: &str,
     options: ExtractOptions,
+    path: &str,
     out: &mut Vec<Found>,
 ) -> ExtractResult {
     match family {
@@ -111,7 +116,7 @@ fn extract_family(
             "4 GiB or more: too large to tokenize".to_string(),
         )),
         Family::Python => {
-            python::extract(text, out);
+            python::extract_in(text, &python::package_of(path), out);
             Ok(())
         }
         Family::JavaScript => {
@@ -176,7 +181,7 @@ mod tests {
         let options = ExtractOptions { include_docs: true };
         for family in FAMILIES {
             let mut out = Vec::new();
-            let _ = extract(*family, text, options, &mut out);
+            let _ = extract(*family, text, options, "pkg/file", &mut out);
             for found in &out {
                 prop_assert!(
                     text.get(found.span.clone()).is_some(),

@@ -21,10 +21,28 @@ use tokenize::{tokenize, Token, TokenKind};
 
 /// Finds the model references of a Python source text.
 pub fn extract(src: &str, out: &mut Vec<Found>) {
+    extract_in(src, "", out);
+}
+
+/// Finds the model references of a Python file of the dotted `package`
+/// (`mlx_lm` for `mlx_lm/chat.py`; empty at the top): its relative imports
+/// (`from .utils import load`) name `mlx_lm.utils.load`.
+pub fn extract_in(src: &str, package: &str, out: &mut Vec<Found>) {
     let tokens = tokenize(src);
     let mut analysis = Analysis::new(src, &tokens);
+    analysis.package = package;
     analysis.run();
     analysis.finish(out);
+}
+
+/// The dotted package of a file at `path` (root-relative, `/`-separated):
+/// its directories (`src/mlx_lm/chat.py` → `src.mlx_lm`). Rules match
+/// callees by dotted suffix, so a leading `src.` does no harm.
+pub fn package_of(path: &str) -> String {
+    match path.rsplit_once('/') {
+        Some((directories, _)) => directories.replace('/', "."),
+        None => String::new(),
+    }
 }
 
 /// Python's keywords (and `print`): names that never name a value or a callee.
@@ -154,6 +172,8 @@ struct Scope {
 
 struct Analysis<'a> {
     src: &'a str,
+    /// The file's dotted package, for relative imports.
+    package: &'a str,
     tokens: &'a [Token],
     imports: HashMap<String, String>,
     frames: Vec<Frame>,
@@ -201,6 +221,7 @@ impl<'a> Analysis<'a> {
     fn new(src: &'a str, tokens: &'a [Token]) -> Self {
         Analysis {
             src,
+            package: "",
             tokens,
             imports: HashMap::new(),
             frames: Vec::new(),
@@ -1334,7 +1355,7 @@ impl<'a> Analysis<'a> {
         let words: Vec<&str> = code.iter().map(|&t| self.text(t)).collect();
         let (module, names) = match words.split_first() {
             Some((&"from", rest)) => match rest.iter().position(|w| *w == "import") {
-                Some(at) => (rest[..at].concat(), &rest[at + 1..]),
+                Some(at) => (self.absolute_module(&rest[..at].concat()), &rest[at + 1..]),
                 None => return,
             },
             Some((&"import", rest)) => (String::new(), rest),
@@ -1365,6 +1386,25 @@ impl<'a> Analysis<'a> {
                 }
             }
         }
+    }
+
+    /// `.utils` in package `mlx_lm` is `mlx_lm.utils`; `..x` one level up. A
+    /// module above the known packages keeps its dots (it matches no rule).
+    fn absolute_module(&self, module: &str) -> String {
+        let name = module.trim_start_matches('.');
+        let levels = module.len() - name.len();
+        if levels == 0 {
+            return module.to_string();
+        }
+        let mut package: Vec<&str> = self.package.split('.').filter(|p| !p.is_empty()).collect();
+        if levels - 1 > package.len() || package.is_empty() {
+            return module.to_string();
+        }
+        package.truncate(package.len() - (levels - 1));
+        if !name.is_empty() {
+            package.push(name);
+        }
+        package.join(".")
     }
 
     /// `NAME = value`, `NAME: T = value`, `obj.NAME = value` at statement level.

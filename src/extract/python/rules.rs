@@ -116,6 +116,7 @@ pub static CALL_RULES: &[CallRule] = &[
     rule("mlx_lm.load", Some(0), &["path_or_hf_repo"], HF),
     rule("mlx_lm.utils.load", Some(0), &["path_or_hf_repo"], HF),
     rule("mlx_lm.utils.load_tokenizer", Some(0), &["model_path"], HF),
+    rule("mlx_lm.utils.sharded_load", Some(0), &["repo"], HF),
     rule("init_chat_model", Some(0), &["model"], None),
     rule("litellm.completion", None, &["model"], None),
     rule("litellm.acompletion", None, &["model"], None),

@@ -248,6 +248,28 @@ class Args:
 }
 
 #[test]
+fn relative_imports_resolve_against_the_files_package() {
+    assert_eq!(package_of("src/mlx_lm/chat.py"), "src.mlx_lm");
+    assert_eq!(package_of("chat.py"), "");
+    let found = |package: &str, src: &str| {
+        let mut out = Vec::new();
+        extract_in(src, package, &mut out);
+        out.into_iter()
+            .map(|f| (f.text, f.dynamic))
+            .collect::<Vec<_>>()
+    };
+    let src = "from .utils import load\nload(repo)\n";
+    assert_eq!(found("mlx_lm", src), [("repo".to_string(), true)]);
+    assert_eq!(found("src.mlx_lm", src), [("repo".to_string(), true)]);
+    // Another package's `utils.load` is no mlx_lm loader.
+    assert!(found("acme", src).is_empty());
+    // `..` climbs one package; above the top nothing resolves.
+    let up = "from ..mlx_lm.utils import load\nload(repo)\n";
+    assert_eq!(found("src.tools", up), [("repo".to_string(), true)]);
+    assert!(found("tools", "from ...x import load\nload(repo)\n").is_empty());
+}
+
+#[test]
 fn unterminated_and_broken_code_is_survived() {
     for src in [
         "from_pretrained('gpt2",
