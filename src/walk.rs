@@ -422,16 +422,18 @@ impl Worker {
             }
         };
         self.found.clear();
-        // Only Python needs the path (its package, for relative imports).
-        let extract_path = match family {
-            Family::Python => self.context.relative(path),
-            _ => String::new(),
-        };
+        // Python's package, for relative imports: the root-relative path
+        // (not normalised: `package_of` takes either separator).
+        let extract_path = path
+            .strip_prefix(&self.context.root)
+            .unwrap_or(path)
+            .to_str()
+            .unwrap_or("");
         let result = extract::extract(
             family,
             source.text,
             self.context.options.extract,
-            &extract_path,
+            extract_path,
             &mut self.found,
         );
         // Weak candidates are kept: resolution admits those the catalog knows.

@@ -39,6 +39,7 @@ pub fn extract(src: &str, out: &mut Vec<Found>) {
         src,
         tokens: &tokens,
         constants: constants(src, &tokens),
+        open_braces: Vec::new(),
         found: Vec::new(),
     };
     analysis.run();
@@ -391,6 +392,8 @@ struct Analysis<'a> {
     src: &'a str,
     tokens: &'a [Token],
     constants: HashMap<String, usize>,
+    /// The `{` tokens open at the current token, innermost last.
+    open_braces: Vec<usize>,
     found: Vec<Found>,
 }
 
@@ -431,6 +434,10 @@ impl Analysis<'_> {
                 b'(' => self.call(i),
                 b':' => self.property(i),
                 b'=' => self.assignment(i),
+                b'{' => self.open_braces.push(i),
+                b'}' => {
+                    self.open_braces.pop();
+                }
                 _ => {}
             }
         }
@@ -642,21 +649,14 @@ impl Analysis<'_> {
     /// `NAME: async x =>`. Blocks of `if`/`for`/… are looked through.
     fn enclosing_function(&self, at: usize) -> Option<usize> {
         let mut arrow = (self.text(at) == "=>").then_some(at);
-        let mut depth = self.tokens[at].depth;
-        let mut search_end = at;
-        for _ in 0..64 {
+        // The blocks around `at`, innermost first (a `return` is directly in
+        // the innermost one; an arrow's body needs none).
+        let mut blocks = self.open_braces.iter().rev().take(16);
+        for _ in 0..17 {
             let head_end = match arrow.take() {
                 Some(arrow) => arrow,
                 None => {
-                    // The `{` opening the block around `search_end`.
-                    let open = (0..search_end)
-                        .rev()
-                        .find(|&i| self.tokens[i].depth < depth)?;
-                    if self.text(open) != "{" {
-                        return None;
-                    }
-                    depth = self.tokens[open].depth;
-                    search_end = open;
+                    let open = *blocks.next()?;
                     if open >= 1 && self.text(open - 1) == "=>" {
                         open - 1
                     } else {
@@ -668,7 +668,8 @@ impl Analysis<'_> {
             let mut name = head_end.checked_sub(1)?;
             if self.text(name) == ")" {
                 let close_depth = self.tokens[name].depth;
-                let open_paren = (0..name)
+                // A parameter list, not a whole minified bundle: bounded.
+                let open_paren = (name.saturating_sub(256)..name)
                     .rev()
                     .find(|&i| self.tokens[i].depth == close_depth && self.text(i) == "(")?;
                 name = open_paren.checked_sub(1)?;

@@ -116,7 +116,7 @@ fn extract_family(
             "4 GiB or more: too large to tokenize".to_string(),
         )),
         Family::Python => {
-            python::extract_in(text, &python::package_of(path), out);
+            python::extract_in(text, path, out);
             Ok(())
         }
         Family::JavaScript => {

@@ -24,23 +24,27 @@ pub fn extract(src: &str, out: &mut Vec<Found>) {
     extract_in(src, "", out);
 }
 
-/// Finds the model references of a Python file of the dotted `package`
-/// (`mlx_lm` for `mlx_lm/chat.py`; empty at the top): its relative imports
-/// (`from .utils import load`) name `mlx_lm.utils.load`.
-pub fn extract_in(src: &str, package: &str, out: &mut Vec<Found>) {
+/// Finds the model references of the Python file at `path` (relative to the
+/// scan root): its relative imports resolve against its package
+/// (`from .utils import load` in `mlx_lm/chat.py` names `mlx_lm.utils.load`).
+pub fn extract_in(src: &str, path: &str, out: &mut Vec<Found>) {
     let tokens = tokenize(src);
     let mut analysis = Analysis::new(src, &tokens);
-    analysis.package = package;
+    analysis.path = path;
     analysis.run();
     analysis.finish(out);
 }
 
-/// The dotted package of a file at `path` (root-relative, `/`-separated):
-/// its directories (`src/mlx_lm/chat.py` → `src.mlx_lm`). Rules match
-/// callees by dotted suffix, so a leading `src.` does no harm.
+/// The dotted package of a file at `path` (root-relative, `/` or `\\`
+/// separated): its directories (`src/mlx_lm/chat.py` → `src.mlx_lm`). Rules
+/// match callees by dotted suffix, so a leading `src.` does no harm.
 pub fn package_of(path: &str) -> String {
-    match path.rsplit_once('/') {
-        Some((directories, _)) => directories.replace('/', "."),
+    match path.rsplit_once(['/', '\\']) {
+        Some((directories, _)) => directories
+            .split(['/', '\\'])
+            .filter(|part| !part.is_empty() && *part != ".")
+            .collect::<Vec<_>>()
+            .join("."),
         None => String::new(),
     }
 }
@@ -155,10 +159,20 @@ struct Frame {
     args: Vec<Range<usize>>,
 }
 
-/// A function's parameter: its name, and whether it has a default.
+/// A function's parameter: its name's token, and whether it has a default.
 struct Parameter {
-    name: String,
+    token: usize,
     has_default: bool,
+}
+
+/// A function whose body is a scope: its name's token, its parameters (a
+/// range of `Analysis::parameters`), whether its name is model-ish.
+#[derive(Clone)]
+struct Function {
+    name: usize,
+    parameters: Range<usize>,
+    /// Whether its name is model-ish, once a `return` asked.
+    model_ish: Option<bool>,
 }
 
 /// The scope of parametrize cases whose decorated `def` has not opened yet.
@@ -172,8 +186,8 @@ struct Scope {
 
 struct Analysis<'a> {
     src: &'a str,
-    /// The file's dotted package, for relative imports.
-    package: &'a str,
+    /// The file's root-relative path: its package, for relative imports.
+    path: &'a str,
     tokens: &'a [Token],
     imports: HashMap<String, String>,
     frames: Vec<Frame>,
@@ -197,12 +211,14 @@ struct Analysis<'a> {
     /// The last decorator line made a command-line command (`@click.command()`,
     /// `@app.command()`).
     pending_command: bool,
-    /// Parameters of the last `def` whose parameter list closed.
-    pending_parameters: Vec<Parameter>,
-    /// The `def` whose body opens next: its name and parameters.
-    pending_function: Option<(String, Vec<Parameter>)>,
-    /// Function bodies by scope: the function's name and parameters.
-    functions: HashMap<usize, (String, Vec<Parameter>)>,
+    /// The parameters of every `def`, in order (functions hold ranges of it).
+    parameters: Vec<Parameter>,
+    /// Where the parameters of the last `def` whose parameter list closed begin.
+    pending_parameters: usize,
+    /// The `def` whose body opens next.
+    pending_function: Option<Function>,
+    /// Function bodies by scope id (`None`: a class body or the module).
+    functions: Vec<Option<Function>>,
     /// Functions run as a command line (`fire.Fire(main)`, `typer.run(main)`,
     /// click and typer commands): their parameters are the user's input.
     entry_points: Vec<String>,
@@ -221,7 +237,7 @@ impl<'a> Analysis<'a> {
     fn new(src: &'a str, tokens: &'a [Token]) -> Self {
         Analysis {
             src,
-            package: "",
+            path: "",
             tokens,
             imports: HashMap::new(),
             frames: Vec::new(),
@@ -234,9 +250,10 @@ impl<'a> Analysis<'a> {
             parametrized: Vec::new(),
             pending_fixture: false,
             pending_command: false,
-            pending_parameters: Vec::new(),
+            parameters: Vec::new(),
+            pending_parameters: 0,
             pending_function: None,
-            functions: HashMap::new(),
+            functions: vec![None],
             entry_points: Vec::new(),
             tables: Vec::new(),
             case_values: Vec::new(),
@@ -314,18 +331,20 @@ impl<'a> Analysis<'a> {
                 self.scope_parent.push(Some(self.current_scope()));
                 self.scopes.push(Scope { header_indent, id });
                 // The parametrize decorators above this `def` (or `class`) bind here.
-                let decorated = |scope: &mut Option<usize>| {
-                    if *scope == Some(PENDING_SCOPE) {
+                // Pending entries are the last ones (a fixture's `None` may follow them).
+                let pending = |scope: &&mut Option<usize>| scope.is_none_or(|s| s == PENDING_SCOPE);
+                let bind = |scope: &mut Option<usize>| {
+                    if scope.is_some() {
                         *scope = Some(id);
                     }
                 };
-                self.parametrized.iter_mut().for_each(|(_, s)| decorated(s));
-                self.case_values
-                    .iter_mut()
-                    .for_each(|(_, s, _)| decorated(s));
-                if let Some(function) = self.pending_function.take() {
-                    self.functions.insert(id, function);
-                }
+                let parametrized = self.parametrized.iter_mut().rev().map(|(_, s)| s);
+                parametrized.take_while(pending).for_each(bind);
+                let cases = self.case_values.iter_mut().rev().map(|(_, s, _)| s);
+                cases.take_while(pending).for_each(bind);
+                let function = self.pending_function.take();
+                self.functions.resize(id, None);
+                self.functions.push(function);
             }
         }
     }
@@ -594,10 +613,12 @@ impl<'a> Analysis<'a> {
     fn command_line_parameter(&self, scope: usize, name: &str) -> bool {
         let mut current = Some(scope);
         while let Some(s) = current {
-            if let Some((function, parameters)) = self.functions.get(&s) {
-                if let Some(parameter) = parameters.iter().find(|p| p.name == name) {
+            if let Some(Some(function)) = self.functions.get(s) {
+                let parameters = &self.parameters[function.parameters.clone()];
+                if let Some(parameter) = parameters.iter().find(|p| self.text(p.token) == name) {
+                    let function_name = self.text(function.name);
                     return !parameter.has_default
-                        && self.entry_points.iter().any(|e| e == function);
+                        && self.entry_points.iter().any(|e| e == function_name);
                 }
             }
             current = self.scope_parent.get(s).copied().flatten();
@@ -818,7 +839,7 @@ impl<'a> Analysis<'a> {
     }
 
     fn parameters(&mut self, frame: &Frame) {
-        self.pending_parameters.clear();
+        self.pending_parameters = self.parameters.len();
         for arg in &frame.args {
             let mut code = arg
                 .clone()
@@ -830,8 +851,8 @@ impl<'a> Analysis<'a> {
             let has_default = arg
                 .clone()
                 .any(|t| self.tokens[t].depth == frame.inner_depth && self.is_op(t, "="));
-            self.pending_parameters.push(Parameter {
-                name: self.text(name).to_string(),
+            self.parameters.push(Parameter {
+                token: name,
                 has_default,
             });
             let strength = if MODEL_KEYWORDS.contains(&self.text(name)) {
@@ -1291,7 +1312,7 @@ impl<'a> Analysis<'a> {
                 self.pending_scope = self.tokens[first].line_indent();
             }
             "for" => self.for_loop(&self.code_tokens(line)),
-            "return" => self.return_statement(&self.code_tokens(line)),
+            "return" => self.return_statement(first, line.end),
             "class" => {
                 self.pending_fixture = false;
                 self.pending_command = false;
@@ -1311,12 +1332,17 @@ impl<'a> Analysis<'a> {
         let Some(token) = self.tokens.get(name).filter(|t| t.kind == TokenKind::Name) else {
             return;
         };
-        let name = token.text(self.src).to_string();
+        let text = token.text(self.src);
         if std::mem::take(&mut self.pending_command) {
-            self.entry_points.push(name.clone());
+            self.entry_points.push(text.to_string());
         }
-        let parameters = std::mem::take(&mut self.pending_parameters);
-        self.pending_function = Some((name, parameters));
+        let parameters = self.pending_parameters.min(self.parameters.len())..self.parameters.len();
+        self.pending_parameters = self.parameters.len();
+        self.pending_function = Some(Function {
+            name,
+            parameters,
+            model_ish: None,
+        });
     }
 
     /// A statement-level `=` with a string or a single name somewhere after it;
@@ -1396,7 +1422,8 @@ impl<'a> Analysis<'a> {
         if levels == 0 {
             return module.to_string();
         }
-        let mut package: Vec<&str> = self.package.split('.').filter(|p| !p.is_empty()).collect();
+        let package = package_of(self.path);
+        let mut package: Vec<&str> = package.split('.').filter(|p| !p.is_empty()).collect();
         if levels - 1 > package.len() || package.is_empty() {
             return module.to_string();
         }
@@ -1472,16 +1499,33 @@ impl<'a> Analysis<'a> {
 
     /// `return "X"` in a function whose name is model-ish (`def default_model()`):
     /// the function's value names a model (SPEC "values that flow into a place").
-    fn return_statement(&mut self, code: &[usize]) {
-        let (Some(&first), Some(&last)) = (code.get(1), code.last()) else {
+    fn return_statement(&mut self, keyword: usize, end: usize) {
+        let scope = self.current_scope();
+        let Some(Some(function)) = self.functions.get(scope) else {
             return;
         };
-        let Some((function, _)) = self.functions.get(&self.current_scope()) else {
-            return;
+        let name = function.name;
+        let model_ish = match function.model_ish {
+            Some(known) => known,
+            None => {
+                let model_ish = is_model_name(self.text(name));
+                if let Some(Some(function)) = self.functions.get_mut(scope) {
+                    function.model_ish = Some(model_ish);
+                }
+                model_ish
+            }
         };
-        if !is_model_name(function) {
+        if !model_ish {
             return;
         }
+        let function = self.text(name);
+        let code = |t: &usize| self.tokens[*t].kind != TokenKind::Comment;
+        let (Some(first), Some(last)) = (
+            (keyword + 1..end).find(code),
+            (keyword + 1..end).rev().find(code),
+        ) else {
+            return;
+        };
         let place = Place {
             context: format!("return:{function}"),
             provider: None,

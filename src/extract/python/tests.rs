@@ -251,22 +251,25 @@ class Args:
 fn relative_imports_resolve_against_the_files_package() {
     assert_eq!(package_of("src/mlx_lm/chat.py"), "src.mlx_lm");
     assert_eq!(package_of("chat.py"), "");
-    let found = |package: &str, src: &str| {
+    let found = |path: &str, src: &str| {
         let mut out = Vec::new();
-        extract_in(src, package, &mut out);
+        extract_in(src, path, &mut out);
         out.into_iter()
             .map(|f| (f.text, f.dynamic))
             .collect::<Vec<_>>()
     };
     let src = "from .utils import load\nload(repo)\n";
-    assert_eq!(found("mlx_lm", src), [("repo".to_string(), true)]);
-    assert_eq!(found("src.mlx_lm", src), [("repo".to_string(), true)]);
+    assert_eq!(found("mlx_lm/chat.py", src), [("repo".to_string(), true)]);
+    assert_eq!(
+        found("src\\mlx_lm\\chat.py", src),
+        [("repo".to_string(), true)]
+    );
     // Another package's `utils.load` is no mlx_lm loader.
-    assert!(found("acme", src).is_empty());
+    assert!(found("acme/chat.py", src).is_empty());
     // `..` climbs one package; above the top nothing resolves.
     let up = "from ..mlx_lm.utils import load\nload(repo)\n";
-    assert_eq!(found("src.tools", up), [("repo".to_string(), true)]);
-    assert!(found("tools", "from ...x import load\nload(repo)\n").is_empty());
+    assert_eq!(found("src/tools/x.py", up), [("repo".to_string(), true)]);
+    assert!(found("tools/x.py", "from ...x import load\nload(repo)\n").is_empty());
 }
 
 #[test]
