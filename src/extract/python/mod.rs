@@ -188,6 +188,8 @@ struct Analysis<'a> {
     src: &'a str,
     /// The file's root-relative path: its package, for relative imports.
     path: &'a str,
+    /// The package, derived at the first relative import.
+    package: std::cell::OnceCell<String>,
     tokens: &'a [Token],
     imports: HashMap<String, String>,
     frames: Vec<Frame>,
@@ -238,6 +240,7 @@ impl<'a> Analysis<'a> {
         Analysis {
             src,
             path: "",
+            package: std::cell::OnceCell::new(),
             tokens,
             imports: HashMap::new(),
             frames: Vec::new(),
@@ -520,7 +523,14 @@ impl<'a> Analysis<'a> {
             }
         }
         let last = last.as_ref();
-        if matches!(last, "Fire" | "run") {
+        // `fire.Fire(…)`, `typer.run(…)` (not every `.run(`: told by the receiver).
+        let typer_run = last == "run"
+            && frame.callee.len() == 3
+            && self.imports.get(self.text(frame.callee.start)).map_or_else(
+                || self.text(frame.callee.start) == "typer",
+                |module| module == "typer",
+            );
+        if last == "Fire" || typer_run {
             self.entry_point_call(frame);
         }
         let names_a_value = matches!(
@@ -1422,7 +1432,7 @@ impl<'a> Analysis<'a> {
         if levels == 0 {
             return module.to_string();
         }
-        let package = package_of(self.path);
+        let package = self.package.get_or_init(|| package_of(self.path));
         let mut package: Vec<&str> = package.split('.').filter(|p| !p.is_empty()).collect();
         if levels - 1 > package.len() || package.is_empty() {
             return module.to_string();
@@ -1500,6 +1510,10 @@ impl<'a> Analysis<'a> {
     /// `return "X"` in a function whose name is model-ish (`def default_model()`):
     /// the function's value names a model (SPEC "values that flow into a place").
     fn return_statement(&mut self, keyword: usize, end: usize) {
+        // Most functions return no literal: told before the name is looked at.
+        if !(keyword + 1..end).any(|t| self.tokens[t].kind == TokenKind::String) {
+            return;
+        }
         let scope = self.current_scope();
         let Some(Some(function)) = self.functions.get(scope) else {
             return;
