@@ -240,6 +240,46 @@ fn ambiguous_names_count_only_in_model_places() {
 }
 
 #[test]
+fn a_reupload_whose_base_is_unknown_names_the_base() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    std::fs::write(
+        rules.join("extra.toml"),
+        "[[model]]\nid = \"acme-quant/*-GGUF\"\nprovider = \"huggingface\"\nbase_model = \"acme/*\"\nsource = \"https://x.org\"\n\n[[model]]\nid = \"acme/Chat-1B\"\nprovider = \"huggingface\"\nlicense = \"mit\"\nsource = \"https://x.org\"\n",
+    )
+    .unwrap();
+    let project = dir.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    std::fs::write(
+        project.join("app.py"),
+        "model = load_model(model_name=\"acme-quant/Chat-9B-GGUF\")\n",
+    )
+    .unwrap();
+    let output = modelgate(dir.path(), &["check", "project", "--rules", "rules"]);
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("warning[MG009]: `acme-quant/Chat-9B-GGUF` is derived from `acme/Chat-9B`, which is not in the catalog"),
+        "{stderr}"
+    );
+    let output = modelgate(
+        dir.path(),
+        &["check", "project", "--rules", "rules", "--deny-warnings"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let output = modelgate(
+        dir.path(),
+        &["show", "acme-quant/Chat-9B-GGUF", "--rules", "rules"],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("licence:        unknown (the lineage ends at `acme/Chat-9B`, which has no licence in the catalog)"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn a_missing_config_file_is_a_usage_error() {
     let output = modelgate(
         here(),

@@ -96,14 +96,30 @@ fn dynamic_reference(index: usize, r: &ResolvedRef, cx: &Context<'_>) -> Option<
 
 fn unknown_model(index: usize, r: &ResolvedRef, cx: &Context<'_>) -> Option<Finding> {
     let severity = level_severity(cx.policy.unknown.value, Severity::Warn)?;
-    let finding = match &r.model {
-        Some(model) => Finding::about(
+    // A re-upload's pattern names its base; the base is what the catalog lacks.
+    let missing_base = r
+        .lineage
+        .last()
+        .filter(|base| r.lineage.len() > 1 && cx.catalog.lookup(base).is_none());
+    let finding = match (&r.model, missing_base) {
+        (Some(model), Some(base)) => Finding::about(
+            Code::UnknownModel,
+            format!(
+                "`{model}` is derived from `{base}`, which is not in the catalog: its licence cannot be checked"
+            ),
+            index,
+            r,
+        )
+        .note(format!(
+            "the catalog knows `{model}` as a re-upload of `{base}`, whose terms apply"
+        )),
+        (Some(model), None) => Finding::about(
             Code::UnknownModel,
             format!("`{model}` resolves in the catalog but its licence is unknown"),
             index,
             r,
         ),
-        None => Finding::about(
+        (None, _) => Finding::about(
             Code::UnknownModel,
             format!(
                 "`{}` is not in the catalog: its licence cannot be checked",

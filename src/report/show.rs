@@ -178,9 +178,14 @@ pub fn write_human(
             h.license, h.source
         )?;
     }
-    match r.license {
-        Some(l) => write_license(out, l),
-        None => writeln!(
+    match (r.license, r.lineage.last()) {
+        (Some(l), _) => write_license(out, l),
+        (None, Some(base)) if r.lineage.len() > 1 => writeln!(
+            out,
+            "  licence:        unknown (the lineage ends at `{}`, which has no licence in the catalog)",
+            visible(base)
+        ),
+        (None, _) => writeln!(
             out,
             "  licence:        unknown (the lineage ends without one)"
         ),
