@@ -6,7 +6,7 @@
 use modelgate::catalog::load::{builtin_files, load};
 
 /// The share reached when the list was last extended; raise it as entries land.
-const FLOOR: f64 = 0.87;
+const FLOOR: f64 = 0.875;
 
 #[test]
 // The list of unresolved names is this test's report (`cargo test -- --nocapture`).

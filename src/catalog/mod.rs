@@ -362,6 +362,17 @@ impl Catalog {
                 return Some((i, kind, self.models[i].id.clone()));
             }
         }
+        // `vicuna-7b-v1.5` for `lmsys/vicuna-7b-v1.5`: a Hub repository's name
+        // without its organisation, when one entry has that name and it reads
+        // as a model's (a digit and a dash; not a word like `base`).
+        if !text.contains('/') {
+            for key in &keys {
+                let model_like = key.contains('-') && key.bytes().any(|b| b.is_ascii_digit());
+                if let Some(&Some(i)) = self.name_parts.get(key).filter(|_| model_like) {
+                    return Some((i, MatchKind::Alias, self.models[i].id.clone()));
+                }
+            }
+        }
         let canonical = normalise::canonical(text);
         for key in &keys {
             if let Some(p) = self.patterns().iter().find(|p| p.matcher.is_match(key)) {

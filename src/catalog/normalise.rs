@@ -15,6 +15,10 @@ pub fn lookup_keys(text: &str) -> Vec<String> {
     // the provider, not the model: the name after it is looked up too.
     if let Some(routed) = strip_route(&base) {
         push(routed.to_string());
+        // `openrouter/openai/gpt-4o`: a router's route to a provider's.
+        let routed = strip_route(routed)
+            .inspect(|inner| push(inner.to_string()))
+            .unwrap_or(routed);
         if let Some(undated) = strip_date_snapshot(routed) {
             push(undated);
         }
@@ -23,8 +27,12 @@ pub fn lookup_keys(text: &str) -> Vec<String> {
     if let Some((name, _tag)) = base.split_once(':') {
         push(name.to_string());
     }
-    if let Some(undated) = strip_date_snapshot(&base) {
-        push(undated);
+    // Snapshots of a hosted API's names share its terms; a Hub repository's
+    // suffix (`DeepSeek-V3-0324`, `DeepSeek-R1-0528`) names another release.
+    if !base.contains('/') {
+        if let Some(undated) = strip_date_snapshot(&base) {
+            push(undated);
+        }
     }
     keys
 }
@@ -208,6 +216,15 @@ pub fn strip_date_snapshot(name: &str) -> Option<String> {
     {
         return Some(name[..n - 11].to_string());
     }
+    // -preview-MM-DD (Gemini's dated previews)
+    if n > 14
+        && bytes[n - 14..n - 5] == *b"-preview-"
+        && digits(n - 5..n - 3)
+        && bytes[n - 3] == b'-'
+        && digits(n - 2..n)
+    {
+        return Some(name[..n - 14].to_string());
+    }
     // -YYYYMMDD or -MMDD (OpenAI's legacy 4-digit snapshots)
     for width in [8, 4] {
         if n > width + 1 && digits(n - width..n) && bytes[n - width - 1] == b'-' {
@@ -309,12 +326,26 @@ mod tests {
         assert_eq!(lookup_keys("gpt-4o"), ["gpt-4o"]);
         assert_eq!(
             lookup_keys("openai/gpt-4o-2024-08-06"),
-            [
-                "openai/gpt-4o-2024-08-06",
-                "gpt-4o-2024-08-06",
-                "gpt-4o",
-                "openai/gpt-4o"
-            ]
+            ["openai/gpt-4o-2024-08-06", "gpt-4o-2024-08-06", "gpt-4o"]
+        );
+        // A router's route to a provider's route.
+        assert_eq!(
+            lookup_keys("openrouter/openai/gpt-4o"),
+            ["openrouter/openai/gpt-4o", "openai/gpt-4o", "gpt-4o"]
+        );
+        // Gemini's dated previews share the model's terms.
+        assert_eq!(
+            lookup_keys("gemini-2.5-flash-preview-05-20"),
+            ["gemini-2.5-flash-preview-05-20", "gemini-2.5-flash"]
+        );
+        assert_eq!(
+            lookup_keys("gemini-2.5-pro-preview"),
+            ["gemini-2.5-pro-preview"]
+        );
+        // A Hub repository's date suffix names another release, not a snapshot.
+        assert_eq!(
+            lookup_keys("deepseek-ai/DeepSeek-R1-0528"),
+            ["deepseek-ai/deepseek-r1-0528"]
         );
         assert_eq!(
             lookup_keys("anthropic:claude-3-5-haiku-20241022")[1],
