@@ -147,6 +147,10 @@ pub struct Catalog {
     /// Most specific first; compiled on first use, as a run whose names all
     /// resolve exactly never needs them (start-up time).
     patterns: std::sync::OnceLock<Vec<Pattern>>,
+    /// The same globs, in the same order, as one set: a name is matched
+    /// against all of them at once.
+    /// (`None` if the set cannot be built: each glob is then tried in turn.)
+    pattern_set: std::sync::OnceLock<Option<globset::GlobSet>>,
 }
 
 /// How a name was found in the catalog.
@@ -262,6 +266,18 @@ impl Catalog {
     }
 
     /// The pattern entries, most specific first.
+    fn pattern_set(&self) -> Option<&globset::GlobSet> {
+        self.pattern_set
+            .get_or_init(|| {
+                let mut set = globset::GlobSetBuilder::new();
+                for pattern in self.patterns() {
+                    set.add(pattern.matcher.glob().clone());
+                }
+                set.build().ok()
+            })
+            .as_ref()
+    }
+
     pub fn patterns(&self) -> &[Pattern] {
         self.patterns.get_or_init(|| {
             let mut patterns: Vec<Pattern> = self
@@ -375,7 +391,12 @@ impl Catalog {
         }
         let canonical = normalise::canonical(text);
         for key in &keys {
-            if let Some(p) = self.patterns().iter().find(|p| p.matcher.is_match(key)) {
+            // The most specific: the first in the sorted order.
+            let first = match self.pattern_set() {
+                Some(set) => set.matches(key).into_iter().min(),
+                None => self.patterns().iter().position(|p| p.matcher.is_match(key)),
+            };
+            if let Some(p) = first.and_then(|i| self.patterns().get(i)) {
                 // The reference names a concrete model: keep its spelling.
                 let id = if key.eq_ignore_ascii_case(&canonical) {
                     canonical.clone()

@@ -413,15 +413,19 @@ impl Analysis<'_> {
                 }
                 continue;
             }
-            if token.kind == Kind::Name && self.text(i) == "return" {
-                self.returned(i, i + 1);
+            // Compared as bytes (no UTF-8 boundary checks): this runs for every token.
+            let bytes = &self.src.as_bytes()[token.range.clone()];
+            if token.kind == Kind::Name {
+                if bytes == b"return" {
+                    self.returned(i, i + 1);
+                }
                 continue;
             }
-            if token.kind == Kind::Punct && token.range.len() == 2 {
-                match self.text(i) {
-                    "??" | "||" => self.defaulted(i),
+            if token.kind == Kind::Punct && bytes.len() == 2 {
+                match bytes {
+                    b"??" | b"||" => self.defaulted(i),
                     // `const defaultModel = () => "X"`.
-                    "=>" => self.returned(i, i + 1),
+                    b"=>" => self.returned(i, i + 1),
                     _ => {}
                 }
                 continue;
