@@ -73,6 +73,11 @@ pub struct ShowArgs {
     pub search: Option<String>,
     #[arg(long, value_enum, default_value_t = ShowFormat::Human)]
     pub format: ShowFormat,
+    /// Resolve as in a place of this provider (`ollama`, `huggingface`,
+    /// `mistral`, …): the name's meaning there, as `check` resolves a
+    /// reference in an Ollama call or behind a routing prefix.
+    #[arg(long, value_name = "PROVIDER", conflicts_with = "search")]
+    pub provider: Option<String>,
     /// Extra rule files or directories (add entries or override built-in ones).
     #[arg(long, value_name = "DIR")]
     pub rules: Vec<PathBuf>,

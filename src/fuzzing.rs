@@ -113,12 +113,16 @@ pub fn resolve(data: &[u8]) {
     let _ = normalise::lookup_keys(text);
     let _ = normalise::strip_quant_suffixes(text);
     let _ = normalise::strip_date_snapshot(text);
+    let _ = normalise::gguf_model_stem(&text.to_ascii_lowercase());
+    let _ = catalog.by_file(text);
+    let _ = catalog.knows_unambiguously(text);
     let _ = catalog.resolve(text);
     let references = [
         RefKind::Code,
         RefKind::Config,
         RefKind::Artifact,
         RefKind::Modelfile,
+        RefKind::CheckpointFile,
     ]
     .into_iter()
     .zip([Strength::Strong, Strength::Weak].into_iter().cycle())

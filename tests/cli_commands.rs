@@ -280,6 +280,102 @@ fn a_reupload_whose_base_is_unknown_names_the_base() {
 }
 
 #[test]
+fn a_references_place_decides_which_entry_a_name_is() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("setup.sh"),
+        "#!/bin/sh\nollama pull command-r\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("agent.py"),
+        "from transformers import AutoModel\nimport litellm\n\nreply = litellm.completion(model=\"command-r\", messages=[])\nweights = AutoModel.from_pretrained(\"mistral-large-2411\")\nremote = litellm.completion(model=\"mistral-large-2411\", messages=[])\n",
+    )
+    .unwrap();
+    let output = modelgate(dir.path(), &["list", ".", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(String, u64, String, String)> = json["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["path"].as_str().unwrap().to_string(),
+                r["line"].as_u64().unwrap(),
+                r["model"].as_str().unwrap_or("-").to_string(),
+                r["license"].as_str().unwrap_or("-").to_string(),
+            )
+        })
+        .collect();
+    let row = |path: &str, line: u64, model: &str, license: &str| {
+        (
+            path.to_string(),
+            line,
+            model.to_string(),
+            license.to_string(),
+        )
+    };
+    assert_eq!(
+        found,
+        [
+            row("agent.py", 4, "command-r", "cohere-api-terms"),
+            row(
+                "agent.py",
+                5,
+                "mistralai/Mistral-Large-Instruct-2411",
+                "mrl"
+            ),
+            row("agent.py", 6, "mistral-large-2411", "mistral-api-terms"),
+            row(
+                "setup.sh",
+                2,
+                "CohereForAI/c4ai-command-r-v01",
+                "c4ai-cc-by-nc-4.0"
+            ),
+        ]
+    );
+    // `show --provider` makes the same choice.
+    let output = modelgate(dir.path(), &["show", "command-r", "--provider", "ollama"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.starts_with("CohereForAI/c4ai-command-r-v01\n"),
+        "{stdout}"
+    );
+    let output = modelgate(dir.path(), &["show", "command-r"]);
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("command-r\n"));
+}
+
+#[test]
+fn provider_aliases_are_validated() {
+    let dir = tempfile::tempdir().unwrap();
+    let entry = |id: &str, scoped: &str| {
+        format!("[[model]]\nid = \"{id}\"\nprovider = \"huggingface\"\nlicense = \"mit\"\naliases = [\"{id}-alias\"]\nprovider_aliases = [{scoped}]\nsource = \"https://x.org\"\n\n")
+    };
+    std::fs::write(
+        dir.path().join("extra.toml"),
+        entry(
+            "acme/a",
+            "{ name = \"acme/a-alias\", provider = \"ollama\" }",
+        ) + &entry("acme/b", "{ name = \"chat\", provider = \"Ollama!\" }")
+            + &entry("acme/c", "{ name = \"bot\", provider = \"ollama\" }")
+            + &entry("acme/d", "{ name = \"BOT\", provider = \"ollama\" }"),
+    )
+    .unwrap();
+    let output = modelgate(dir.path(), &["rules", "check", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for expected in [
+        "provider alias `acme/a-alias` of `acme/a` is already one of its names",
+        "provider `Ollama!` of a provider alias of `acme/b` is not a provider name",
+        "duplicate provider alias `ollama:bot`",
+        "extra.toml:6:30",
+    ] {
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+    }
+}
+
+#[test]
 fn a_missing_config_file_is_a_usage_error() {
     let output = modelgate(
         here(),

@@ -28,7 +28,8 @@ pub fn run(args: &ShowArgs) -> Result<Outcome, AppError> {
         });
     }
     let query = args.model.as_deref().unwrap_or_default();
-    let resolved = loaded.catalog.resolve(query);
+    let provider = args.provider.as_deref().map(str::to_ascii_lowercase);
+    let resolved = loaded.catalog.resolve_for(query, provider.as_deref());
     match args.format {
         ShowFormat::Json => report::show::write_json(&mut out, query, resolved.as_ref())?,
         ShowFormat::Human => report::show::write_human(&mut out, query, resolved.as_ref())?,

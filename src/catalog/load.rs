@@ -296,6 +296,16 @@ impl Loader {
                     f.span(),
                 )
             });
+            let scoped = p.raw.provider_aliases.iter().map(|a| {
+                (
+                    format!(
+                        "provider:{}:{}",
+                        a.provider.get_ref(),
+                        a.name.get_ref().to_ascii_lowercase()
+                    ),
+                    a.name.span(),
+                )
+            });
             for (name, span) in std::iter::once((key.clone(), p.raw.id.span()))
                 .chain(
                     p.raw
@@ -304,14 +314,17 @@ impl Loader {
                         .map(|a| (a.get_ref().to_ascii_lowercase(), a.span())),
                 )
                 .chain(files)
+                .chain(scoped)
             {
                 match names.get(&name) {
                     Some((file, first_span, provenance)) if *provenance == p.provenance => {
                         let first = (*file, first_span.clone());
-                        let (what, shown) = match name.strip_prefix("file:") {
-                            Some(file_name) => ("checkpoint file", file_name),
-                            None => ("model id or alias", name.as_str()),
-                        };
+                        let (what, shown) =
+                            match (name.strip_prefix("file:"), name.strip_prefix("provider:")) {
+                                (Some(file_name), _) => ("checkpoint file", file_name),
+                                (_, Some(scoped)) => ("provider alias", scoped),
+                                _ => ("model id or alias", name.as_str()),
+                            };
                         self.duplicate(what, shown, first, (p.file, span));
                     }
                     _ => {
@@ -417,6 +430,7 @@ impl Loader {
         self.check_history(p, licenses);
         self.check_files(p);
         self.check_ambiguous(p);
+        self.check_provider_aliases(p);
         if is_glob(id) {
             if let Err(e) = globset::Glob::new(id) {
                 self.error(
@@ -424,6 +438,40 @@ impl Loader {
                     p.file,
                     raw.id.span(),
                     "not a valid glob",
+                );
+            }
+        }
+    }
+
+    /// Provider-scoped names: a lower-case provider, a name that is not the
+    /// entry's own id or alias (those mean it everywhere already).
+    fn check_provider_aliases(&mut self, p: &Parsed<RawModel>) {
+        let raw = &p.raw;
+        let id = raw.id.get_ref();
+        for alias in &raw.provider_aliases {
+            let provider = alias.provider.get_ref();
+            if provider.is_empty()
+                || provider.chars().any(|c| {
+                    !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_'))
+                })
+            {
+                self.error(
+                    format!("provider `{provider}` of a provider alias of `{id}` is not a provider name"),
+                    p.file,
+                    alias.provider.span(),
+                    "a lower-case provider as references record it (`ollama`, `huggingface`, `mistral`)",
+                );
+            }
+            let name = alias.name.get_ref();
+            let own = std::iter::once(&raw.id)
+                .chain(&raw.aliases)
+                .any(|n| n.get_ref().eq_ignore_ascii_case(name));
+            if own || name.is_empty() {
+                self.error(
+                    format!("provider alias `{name}` of `{id}` is already one of its names"),
+                    p.file,
+                    alias.name.span(),
+                    "a provider alias names this entry only where another entry has the name",
                 );
             }
         }
@@ -830,6 +878,11 @@ fn model_from(p: &Parsed<RawModel>) -> Model {
         aliases: raw.aliases.iter().map(|a| a.get_ref().clone()).collect(),
         files: raw.files.iter().map(|f| f.get_ref().clone()).collect(),
         ambiguous: raw.ambiguous.iter().map(|a| a.get_ref().clone()).collect(),
+        provider_aliases: raw
+            .provider_aliases
+            .iter()
+            .map(|a| (a.provider.get_ref().clone(), a.name.get_ref().clone()))
+            .collect(),
         base_model: raw
             .base_model
             .as_ref()

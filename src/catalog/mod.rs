@@ -58,6 +58,8 @@ pub struct Model {
     pub files: Vec<String>,
     /// Names of the entry that count only in a model place (rules `ambiguous`).
     pub ambiguous: Vec<String>,
+    /// `(provider, name)`: names that mean this entry in that provider's places.
+    pub provider_aliases: Vec<(String, String)>,
     pub origin: Origin,
 }
 
@@ -140,6 +142,8 @@ pub struct Catalog {
     files: HashMap<String, usize>,
     /// Lower-cased names marked `ambiguous`.
     ambiguous: std::collections::HashSet<String>,
+    /// `(provider, lower-cased name)` → model index (rules `provider_aliases`).
+    scoped: HashMap<(String, String), usize>,
     /// The name part of exact Hub ids (`mistral-7b-instruct-v0.2` of
     /// `mistralai/Mistral-7B-Instruct-v0.2`), lower case, for GGUF file names;
     /// `None` where two entries share it.
@@ -243,6 +247,11 @@ impl Catalog {
             }
             self.ambiguous
                 .extend(model.ambiguous.iter().map(|name| name.to_ascii_lowercase()));
+            for (provider, name) in &model.provider_aliases {
+                self.scoped
+                    .entry((provider.clone(), name.to_ascii_lowercase()))
+                    .or_insert(i);
+            }
             if let Some((_, name)) = model.id.split_once('/').filter(|_| !model.is_pattern()) {
                 self.name_parts
                     .entry(name.to_ascii_lowercase())
@@ -412,7 +421,29 @@ impl Catalog {
     /// Resolves a name with its lineage and effective licence (the first licence
     /// found walking up the `base_model` chain). Cycle-safe.
     pub fn resolve(&self, text: &str) -> Option<Resolved<'_>> {
-        let (index, matched, model_id) = self.lookup(text)?;
+        self.resolve_for(text, None)
+    }
+
+    /// The entry a name resolves to in a place of `provider`: a
+    /// `provider_aliases` name of that provider first, then as anywhere.
+    pub fn lookup_for(
+        &self,
+        text: &str,
+        provider: Option<&str>,
+    ) -> Option<(usize, MatchKind, String)> {
+        if let Some(provider) = provider.filter(|_| !self.scoped.is_empty()) {
+            for key in normalise::lookup_keys(text) {
+                if let Some(&i) = self.scoped.get(&(provider.to_string(), key)) {
+                    return Some((i, MatchKind::Alias, self.models[i].id.clone()));
+                }
+            }
+        }
+        self.lookup(text)
+    }
+
+    /// `resolve` in a place of `provider` (SPEC "Context decides ambiguous names").
+    pub fn resolve_for(&self, text: &str, provider: Option<&str>) -> Option<Resolved<'_>> {
+        let (index, matched, model_id) = self.lookup_for(text, provider)?;
         let mut lineage = vec![model_id.clone()];
         let mut license = None;
         let mut current = (index, model_id.clone());
@@ -460,7 +491,17 @@ impl Catalog {
     /// Resolves a name as of a date (`YYYY-MM-DD`): where the model was
     /// relicensed, the licence in force that day replaces the current one.
     pub fn resolve_as_of(&self, text: &str, date: Option<&str>) -> Option<Resolved<'_>> {
-        let mut resolved = self.resolve(text)?;
+        self.resolve_as_of_for(text, None, date)
+    }
+
+    /// `resolve_as_of` in a place of `provider`.
+    pub fn resolve_as_of_for(
+        &self,
+        text: &str,
+        provider: Option<&str>,
+        date: Option<&str>,
+    ) -> Option<Resolved<'_>> {
+        let mut resolved = self.resolve_for(text, provider)?;
         let Some(date) = date else {
             return Some(resolved);
         };

@@ -157,11 +157,24 @@ pub struct RawModel {
     /// Where the file names were read (the repository's file list).
     #[serde(default)]
     pub files_source: Option<Spanned<String>>,
+    /// Names that mean this entry only in a place of one provider (SPEC
+    /// "Context decides ambiguous names"): `command-r` in an Ollama call is
+    /// the CC-BY-NC weights, elsewhere Cohere's API model.
+    #[serde(default)]
+    pub provider_aliases: Vec<RawProviderAlias>,
     /// Names of this entry (its id or aliases) that are also ordinary words
     /// or other things' names (`large-v2`, `base.en`): they name this model
     /// only in a model place, never as a bare literal (SPEC signal 2).
     #[serde(default)]
     pub ambiguous: Vec<Spanned<String>>,
+}
+
+/// A name of an entry within one provider's places.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProviderAlias {
+    pub name: Spanned<String>,
+    pub provider: Spanned<String>,
 }
 
 /// An earlier licence of a model: in force until `until` (exclusive), when known.

@@ -249,6 +249,18 @@ pub fn provider_from_shape(text: &str) -> Option<&'static str> {
     }
 }
 
+/// The provider of a reference: a routing prefix written in the text
+/// (`ollama/llama3`) first, then the place's (an Ollama call, `from_pretrained`),
+/// then what the name's shape suggests (`mistral-large-2411` looks like
+/// Mistral's API, but in `from_pretrained` it names Hub weights).
+pub fn reference_provider(text: &str, place: Option<&'static str>) -> Option<&'static str> {
+    let routed = crate::catalog::normalise::split_route(text).is_some();
+    match place {
+        Some(place) if !routed => Some(place),
+        _ => provider_from_shape(text).or(place),
+    }
+}
+
 /// Whether an extractor's candidate can be a reference at all: a dynamic
 /// expression, or an identifier-like string that is not a local path nor a
 /// placeholder.

@@ -863,7 +863,7 @@ impl Analysis<'_> {
     ) {
         let text = self.src[span.clone()].to_string();
         self.found.push(Found {
-            provider: candidate::provider_from_shape(&text).or(provider),
+            provider: candidate::reference_provider(&text, provider),
             text,
             span,
             kind: RefKind::Code,

@@ -273,7 +273,7 @@ fn resolve_one(reference: ModelRef, catalog: &Catalog, as_of: Option<&str>) -> R
     };
     let resolved = name
         .filter(|_| !reference.dynamic)
-        .and_then(|name| catalog.resolve_as_of(name, as_of));
+        .and_then(|name| catalog.resolve_as_of_for(name, reference.provider, as_of));
     let Some(resolved) = resolved else {
         return ResolvedRef {
             reference,

@@ -1050,7 +1050,7 @@ impl<'a> Analysis<'a> {
             text: text.to_string(),
             kind: RefKind::Code,
             context: place.context.clone(),
-            provider: candidate::provider_from_shape(text).or(place.provider),
+            provider: candidate::reference_provider(text, place.provider),
             dynamic: false,
             strength: place.strength,
         });
