@@ -182,43 +182,77 @@ pub struct Resolved<'c> {
 
 const MAX_LINEAGE: usize = 16;
 
-/// Name fragments that plainly embed a model family, most specific first, and
-/// a catalog entry of that family. Families whose licence differs by size
+/// Name fragments that plainly embed a model family, most specific first, the
+/// family's name, and a catalog entry of that family (whose licence the
+/// family's models share; its size is not the name's). Families whose licence differs by size
 /// (Qwen2.5) are left out: a guess there would mislead.
-const FAMILY_HINTS: &[(&[&str], &str)] = &[
+const FAMILY_HINTS: &[(&[&str], &str, &str)] = &[
     (
         &["llama-3.3", "llama3.3"],
+        "Llama 3.3",
         "meta-llama/Llama-3.3-70B-Instruct",
     ),
-    (&["llama-3.2", "llama3.2"], "meta-llama/Llama-3.2-1B"),
-    (&["llama-3.1", "llama3.1"], "meta-llama/Llama-3.1-8B"),
-    (&["llama-3", "llama3"], "meta-llama/Meta-Llama-3-8B"),
-    (&["llama-2", "llama2"], "meta-llama/Llama-2-7b-hf"),
-    (&["codellama", "code-llama"], "meta-llama/CodeLlama-7b-hf"),
-    (&["mixtral"], "mistralai/Mixtral-8x7B-v0.1"),
-    (&["mistral-7b"], "mistralai/Mistral-7B-v0.1"),
-    (&["gemma-2", "gemma2"], "google/gemma-2-9b"),
+    (
+        &["llama-3.2", "llama3.2"],
+        "Llama 3.2",
+        "meta-llama/Llama-3.2-1B",
+    ),
+    (
+        &["llama-3.1", "llama3.1"],
+        "Llama 3.1",
+        "meta-llama/Llama-3.1-8B",
+    ),
+    (
+        &["llama-3", "llama3"],
+        "Llama 3",
+        "meta-llama/Meta-Llama-3-8B",
+    ),
+    (
+        &["llama-2", "llama2"],
+        "Llama 2",
+        "meta-llama/Llama-2-7b-hf",
+    ),
+    (
+        &["codellama", "code-llama"],
+        "Code Llama",
+        "meta-llama/CodeLlama-7b-hf",
+    ),
+    (&["mixtral"], "Mixtral", "mistralai/Mixtral-8x7B-v0.1"),
+    (&["mistral-7b"], "Mistral 7B", "mistralai/Mistral-7B-v0.1"),
+    (&["gemma-2", "gemma2"], "Gemma 2", "google/gemma-2-9b"),
     (
         &["vicuna-7b-v1.5", "vicuna-13b-v1.5"],
+        "Vicuna v1.5",
         "lmsys/vicuna-7b-v1.5",
     ),
-    (&["alpaca"], "tatsu-lab/alpaca-7b-wdiff"),
+    (&["alpaca"], "Alpaca", "tatsu-lab/alpaca-7b-wdiff"),
     (
         &["flux.1-dev", "flux1-dev", "flux-dev"],
+        "FLUX.1 [dev]",
         "black-forest-labs/FLUX.1-dev",
     ),
     (
         &["flux.1-schnell", "flux-schnell"],
+        "FLUX.1 [schnell]",
         "black-forest-labs/FLUX.1-schnell",
     ),
-    (&["falcon-180b"], "tiiuae/falcon-180B"),
-    (&["mpt-7b-chat"], "mosaicml/mpt-7b-chat"),
-    (&["command-r"], "CohereForAI/c4ai-command-r-v01"),
+    (&["falcon-180b"], "Falcon 180B", "tiiuae/falcon-180B"),
+    (&["mpt-7b-chat"], "MPT-7B-Chat", "mosaicml/mpt-7b-chat"),
+    (
+        &["command-r"],
+        "C4AI Command R",
+        "CohereForAI/c4ai-command-r-v01",
+    ),
     (
         &["stable-diffusion-v1-5", "sd-v1-5", "sd15"],
+        "Stable Diffusion 1.5",
         "runwayml/stable-diffusion-v1-5",
     ),
-    (&["whisper-large-v3"], "openai/whisper-large-v3"),
+    (
+        &["whisper-large-v3"],
+        "Whisper large-v3",
+        "openai/whisper-large-v3",
+    ),
 ];
 
 impl Catalog {
@@ -343,12 +377,14 @@ impl Catalog {
 
     /// For a name the catalog does not know, the family its name plainly
     /// embeds (`acme/Llama-2-7B-support-GGUF` → Llama 2): a hint, never a verdict.
-    pub fn suggest(&self, name: &str) -> Option<Resolved<'_>> {
+    /// The family's name and licence; the entry stands for the family, so a
+    /// hint never names a size the name does not carry.
+    pub fn suggest(&self, name: &str) -> Option<(&'static str, Option<&License>)> {
         let lower = name.to_ascii_lowercase().replace('_', "-");
         FAMILY_HINTS
             .iter()
-            .find(|(words, _)| words.iter().any(|w| lower.contains(w)))
-            .and_then(|(_, id)| self.resolve(id))
+            .find(|(words, _, _)| words.iter().any(|w| lower.contains(w)))
+            .and_then(|(_, family, id)| Some((*family, self.resolve(id)?.license)))
     }
 
     /// Whether the catalog knows a name at all (weak contexts admit those).

@@ -130,10 +130,9 @@ fn unknown_model(index: usize, r: &ResolvedRef, cx: &Context<'_>) -> Option<Find
         ),
     };
     let finding = match cx.catalog.suggest(&r.reference.text) {
-        Some(hint) => finding.note(format!(
-            "the name suggests {} (licence {}); add a catalog entry or a model card to confirm",
-            hint.model_id,
-            hint.license.map_or("unknown", |l| l.id.as_str())
+        Some((family, license)) => finding.note(format!(
+            "the name suggests the {family} family (licence {}); add a catalog entry or a model card to confirm",
+            license.map_or("unknown", |l| l.id.as_str())
         )),
         None => finding,
     };

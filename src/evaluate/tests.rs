@@ -252,6 +252,8 @@ fn unknown_names_that_embed_a_family_get_a_hint_not_a_verdict() {
         vec![
             reference("acme/Llama-2-7B-support-GGUF", false),
             reference("acme/Qwen2.5-support", false),
+            // A 70B name: the hint names the family, never another size.
+            reference("ACME/LLAMA-3-70B-CHAT-SUPPORT", false),
         ],
         &catalog,
         None,
@@ -266,13 +268,24 @@ fn unknown_names_that_embed_a_family_get_a_hint_not_a_verdict() {
         },
     );
     let codes: Vec<Code> = findings.iter().map(|f| f.code).collect();
-    assert_eq!(codes, [Code::UnknownModel, Code::UnknownModel]);
+    assert_eq!(codes, [Code::UnknownModel; 3]);
+    let notes_of = |text: &str| {
+        findings
+            .iter()
+            .find(|f| f.message.contains(text))
+            .map(|f| f.notes.clone())
+            .unwrap_or_default()
+    };
     assert_eq!(
-        findings[0].notes,
-        ["the name suggests meta-llama/Llama-2-7b-hf (licence llama2); add a catalog entry or a model card to confirm"]
+        notes_of("acme/Llama-2-7B-support-GGUF"),
+        ["the name suggests the Llama 2 family (licence llama2); add a catalog entry or a model card to confirm"]
     );
     assert!(
-        findings[1].notes.is_empty(),
+        notes_of("acme/Qwen2.5-support").is_empty(),
         "Qwen2.5's licence depends on the size: no guess"
+    );
+    assert_eq!(
+        notes_of("ACME/LLAMA-3-70B-CHAT-SUPPORT"),
+        ["the name suggests the Llama 3 family (licence llama3); add a catalog entry or a model card to confirm"]
     );
 }
