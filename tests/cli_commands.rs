@@ -375,6 +375,35 @@ fn provider_aliases_are_validated() {
     }
 }
 
+/// The README states the rule set's size: the figures must be the ones
+/// `rules check` counts.
+#[test]
+fn the_readme_counts_are_the_rule_sets() {
+    let output = modelgate(here(), &["rules", "check"]);
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    // `58 licences, 713 models (639 exact ids, 74 patterns, 166 aliases), …`
+    let number_before = |text: &str, word: &str| -> String {
+        let at = text.find(word).unwrap_or_else(|| panic!("{word}: {text}"));
+        text[..at]
+            .trim_end()
+            .rsplit(|c: char| !c.is_ascii_digit())
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let licences = number_before(&stdout, " licences");
+    let models = number_before(&stdout, " models");
+    let aliases = number_before(&stdout, " aliases");
+    let readme = std::fs::read_to_string(here().join("README.md")).unwrap();
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        format!("The built-in set has {licences} licences"),
+        format!("{models} catalog entries with {aliases} aliases"),
+    ] {
+        assert!(readme.contains(&expected), "README lacks `{expected}`");
+    }
+}
+
 #[test]
 fn a_missing_config_file_is_a_usage_error() {
     let output = modelgate(
