@@ -463,10 +463,7 @@ impl Loader {
                 );
             }
             let name = alias.name.get_ref();
-            let own = std::iter::once(&raw.id)
-                .chain(&raw.aliases)
-                .any(|n| n.get_ref().eq_ignore_ascii_case(name));
-            if own || name.is_empty() {
+            if is_own_name(raw, name) || name.is_empty() {
                 self.error(
                     format!("provider alias `{name}` of `{id}` is already one of its names"),
                     p.file,
@@ -482,10 +479,7 @@ impl Loader {
         let raw = &p.raw;
         let id = raw.id.get_ref();
         for name in &raw.ambiguous {
-            let own = std::iter::once(&raw.id)
-                .chain(&raw.aliases)
-                .any(|n| n.get_ref().eq_ignore_ascii_case(name.get_ref()));
-            if !own {
+            if !is_own_name(raw, name.get_ref()) {
                 self.error(
                     format!(
                         "`{}` is marked ambiguous but is not a name of `{id}`",
@@ -867,6 +861,13 @@ fn license_from(p: &Parsed<RawLicense>) -> License {
             span: raw.id.span(),
         },
     }
+}
+
+/// Whether `name` is the entry's id or one of its aliases (any case).
+fn is_own_name(raw: &RawModel, name: &str) -> bool {
+    std::iter::once(&raw.id)
+        .chain(&raw.aliases)
+        .any(|n| n.get_ref().eq_ignore_ascii_case(name))
 }
 
 fn model_from(p: &Parsed<RawModel>) -> Model {

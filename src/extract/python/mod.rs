@@ -1492,12 +1492,7 @@ impl<'a> Analysis<'a> {
             self.lists.push((name.clone(), value.clone()));
         }
         if is_model_name(&name) {
-            let place = Place {
-                context: format!("assign:{name}"),
-                provider: None,
-                strength: Strength::Weak,
-                api: false,
-            };
+            let place = assigned_place(&name);
             let first = self.found.len();
             // A literal, a list of them, an environment default, `x or "y"`.
             self.value_in_place(value.clone(), place);
@@ -1611,12 +1606,7 @@ impl<'a> Analysis<'a> {
                     value: classified,
                 });
             if is_model_name(&name) {
-                let place = Place {
-                    context: format!("assign:{name}"),
-                    provider: None,
-                    strength: Strength::Weak,
-                    api: false,
-                };
+                let place = assigned_place(&name);
                 self.value_in_place(element, place);
             }
         }
@@ -1924,6 +1914,16 @@ fn accessed_module(accessor: &str) -> Option<&str> {
         .iter()
         .find_map(|prefix| name.strip_prefix(prefix))
         .filter(|module| !module.is_empty())
+}
+
+/// The place of a value assigned to a model-ish name: it must look like a model.
+fn assigned_place(name: &str) -> Place {
+    Place {
+        context: format!("assign:{name}"),
+        provider: None,
+        strength: Strength::Weak,
+        api: false,
+    }
 }
 
 fn strong_place(context: &str, provider: Option<&'static str>) -> Place {
