@@ -142,8 +142,8 @@ pub struct Catalog {
     files: HashMap<String, usize>,
     /// Lower-cased names marked `ambiguous`.
     ambiguous: std::collections::HashSet<String>,
-    /// `(provider, lower-cased name)` → model index (rules `provider_aliases`).
-    scoped: HashMap<(String, String), usize>,
+    /// Provider → lower-cased name → model index (rules `provider_aliases`).
+    scoped: HashMap<String, HashMap<String, usize>>,
     /// The name part of exact Hub ids (`mistral-7b-instruct-v0.2` of
     /// `mistralai/Mistral-7B-Instruct-v0.2`), lower case, for GGUF file names;
     /// `None` where two entries share it.
@@ -283,7 +283,9 @@ impl Catalog {
                 .extend(model.ambiguous.iter().map(|name| name.to_ascii_lowercase()));
             for (provider, name) in &model.provider_aliases {
                 self.scoped
-                    .entry((provider.clone(), name.to_ascii_lowercase()))
+                    .entry(provider.clone())
+                    .or_default()
+                    .entry(name.to_ascii_lowercase())
                     .or_insert(i);
             }
             if let Some((_, name)) = model.id.split_once('/').filter(|_| !model.is_pattern()) {
@@ -412,8 +414,12 @@ impl Catalog {
     /// The entry a name resolves to: exact ids and aliases first, for each
     /// lookup key in turn; then the most specific pattern.
     pub fn lookup(&self, text: &str) -> Option<(usize, MatchKind, String)> {
-        let keys = normalise::lookup_keys(text);
-        for key in &keys {
+        self.lookup_by_keys(text, &normalise::lookup_keys(text))
+    }
+
+    /// `lookup` with the name's lookup keys already made.
+    fn lookup_by_keys(&self, text: &str, keys: &[String]) -> Option<(usize, MatchKind, String)> {
+        for key in keys {
             if let Some(&i) = self.exact.get(key) {
                 let kind = if self.models[i].id.eq_ignore_ascii_case(key) {
                     MatchKind::Exact
@@ -427,7 +433,7 @@ impl Catalog {
         // without its organisation, when one entry has that name and it reads
         // as a model's (a digit and a dash; not a word like `base`).
         if !text.contains('/') {
-            for key in &keys {
+            for key in keys {
                 let model_like = key.contains('-') && key.bytes().any(|b| b.is_ascii_digit());
                 if let Some(&Some(i)) = self.name_parts.get(key).filter(|_| model_like) {
                     return Some((i, MatchKind::Alias, self.models[i].id.clone()));
@@ -435,7 +441,7 @@ impl Catalog {
             }
         }
         let canonical = normalise::canonical(text);
-        for key in &keys {
+        for key in keys {
             // The most specific: the first in the sorted order.
             let first = match self.pattern_set() {
                 Some(set) => set.matches(key).into_iter().min(),
@@ -467,14 +473,13 @@ impl Catalog {
         text: &str,
         provider: Option<&str>,
     ) -> Option<(usize, MatchKind, String)> {
-        if let Some(provider) = provider.filter(|_| !self.scoped.is_empty()) {
-            for key in normalise::lookup_keys(text) {
-                if let Some(&i) = self.scoped.get(&(provider.to_string(), key)) {
-                    return Some((i, MatchKind::Alias, self.models[i].id.clone()));
-                }
+        let keys = normalise::lookup_keys(text);
+        if let Some(names) = provider.and_then(|p| self.scoped.get(p)) {
+            if let Some(&i) = keys.iter().find_map(|key| names.get(key)) {
+                return Some((i, MatchKind::Alias, self.models[i].id.clone()));
             }
         }
-        self.lookup(text)
+        self.lookup_by_keys(text, &keys)
     }
 
     /// `resolve` in a place of `provider` (SPEC "Context decides ambiguous names").
