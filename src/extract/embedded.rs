@@ -260,25 +260,8 @@ pub fn argv_references(src: &str, words: &[ArgvWord], kind: RefKind, out: &mut V
     if words.len() < 2 || !(runs_a_program || passes_an_option) {
         return;
     }
-    let mut line = String::new();
-    let mut starts = Vec::with_capacity(words.len());
-    for word in words {
-        starts.push(line.len());
-        if word.dynamic {
-            line.push_str(&word.word);
-        } else {
-            line.push('\'');
-            line.push_str(&word.word.replace('\'', "'\\''"));
-            line.push('\'');
-        }
-        line.push(' ');
-    }
-    let mut found = Vec::new();
-    shell::extract(&line, &mut found);
-    for mut f in found {
-        let index = starts
-            .partition_point(|&s| s <= f.span.start)
-            .saturating_sub(1);
+    let line_words = words.iter().map(|w| (w.word.as_str(), w.dynamic));
+    for (index, mut f) in word_references(line_words) {
         let Some(element) = words.get(index) else {
             continue;
         };
@@ -294,6 +277,39 @@ pub fn argv_references(src: &str, words: &[ArgvWord], kind: RefKind, out: &mut V
         f.kind = kind;
         out.push(f);
     }
+}
+
+/// Quotes a literal as one shell word.
+pub fn shell_quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', "'\\''"))
+}
+
+/// The references of the command line made of `words` (each a literal,
+/// quoted as one shell word, or a run-time `$VARIABLE`), each with the index
+/// of the word it lies in; spans are into that line, for the caller to place.
+pub fn word_references<'w>(words: impl Iterator<Item = (&'w str, bool)>) -> Vec<(usize, Found)> {
+    let mut line = String::new();
+    let mut starts = Vec::new();
+    for (word, dynamic) in words {
+        starts.push(line.len());
+        if dynamic {
+            line.push_str(word);
+        } else {
+            line.push_str(&shell_quote(word));
+        }
+        line.push(' ');
+    }
+    let mut found = Vec::new();
+    shell::extract(&line, &mut found);
+    found
+        .into_iter()
+        .map(|f| {
+            let index = starts
+                .partition_point(|&s| s <= f.span.start)
+                .saturating_sub(1);
+            (index, f)
+        })
+        .collect()
 }
 
 /// A command line at byte `offset` of `src`, given as `line`: the source

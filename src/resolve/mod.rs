@@ -70,20 +70,31 @@ pub fn resolve(
     artifacts: &BTreeMap<String, ArtifactInfo>,
 ) -> Vec<ResolvedRef> {
     let mut cards = local;
+    let known = candidate::Known {
+        any: &|t| catalog.knows(t),
+        exactly: &|t| catalog.knows_unambiguously(t),
+    };
     references
         .into_iter()
-        .filter(|r| {
-            let known = candidate::Known {
-                any: &|t| catalog.knows(t),
-                exactly: &|t| catalog.knows_unambiguously(t),
+        .filter_map(|reference| {
+            // A checkpoint file counts when an entry lists it, and names that entry.
+            let checkpoint_of = match reference.kind {
+                RefKind::CheckpointFile => Some(catalog.by_file(&reference.text)?.id.as_str()),
+                _ if candidate::counts(
+                    reference.dynamic,
+                    reference.strength,
+                    &reference.text,
+                    &known,
+                ) =>
+                {
+                    None
+                }
+                _ => return None,
             };
-            if r.kind == RefKind::CheckpointFile {
-                return catalog.by_file(&r.text).is_some();
-            }
-            candidate::counts(r.dynamic, r.strength, &r.text, &known)
+            Some((reference, checkpoint_of))
         })
-        .map(|reference| {
-            let resolved = resolve_one(reference, catalog, as_of);
+        .map(|(reference, checkpoint_of)| {
+            let resolved = resolve_one(reference, checkpoint_of, catalog, as_of);
             if let Some(info) = artifacts
                 .get(&resolved.reference.path)
                 .filter(|_| resolved.reference.kind == RefKind::Artifact)
@@ -265,13 +276,15 @@ fn card_license(card: &Card, catalog: &Catalog) -> Option<String> {
     license_id(id, catalog)
 }
 
-fn resolve_one(reference: ModelRef, catalog: &Catalog, as_of: Option<&str>) -> ResolvedRef {
-    // A checkpoint file resolves to the entry that lists it.
-    let name = match reference.kind {
-        RefKind::CheckpointFile => catalog.by_file(&reference.text).map(|m| m.id.as_str()),
-        _ => Some(reference.text.as_str()),
-    };
-    let resolved = name
+/// Resolves `reference`; a checkpoint file as the entry `checkpoint_of` that lists it.
+fn resolve_one(
+    reference: ModelRef,
+    checkpoint_of: Option<&str>,
+    catalog: &Catalog,
+    as_of: Option<&str>,
+) -> ResolvedRef {
+    let name = checkpoint_of.unwrap_or(&reference.text);
+    let resolved = Some(name)
         .filter(|_| !reference.dynamic)
         .and_then(|name| catalog.resolve_as_of_for(name, reference.provider, as_of));
     let Some(resolved) = resolved else {

@@ -297,19 +297,8 @@ impl Walk<'_, '_> {
 
     /// A list of argument words: one command line of its items (exec form).
     fn shell_argv(&mut self, items: &[(String, Range<usize>)]) {
-        let mut line = String::new();
-        let mut starts = Vec::new();
-        for (value, _) in items {
-            starts.push(line.len());
-            line.push_str(&shell_quote(value));
-            line.push(' ');
-        }
-        let mut found = Vec::new();
-        shell::extract(&line, &mut found);
-        for mut f in found {
-            let item = starts
-                .partition_point(|&s| s <= f.span.start)
-                .saturating_sub(1);
+        let words = items.iter().map(|(value, _)| (value.as_str(), false));
+        for (item, mut f) in embedded::word_references(words) {
             let Some((_, raw)) = items.get(item) else {
                 continue;
             };
@@ -317,11 +306,6 @@ impl Walk<'_, '_> {
             self.out.push(f);
         }
     }
-}
-
-/// Quotes a list item as one shell word.
-fn shell_quote(word: &str) -> String {
-    format!("'{}'", word.replace('\'', "'\\''"))
 }
 
 #[cfg(test)]
