@@ -347,12 +347,29 @@ pub fn command_references(
 /// A template literal's `${…}` substitutions replaced by `$` and underscores
 /// of the same byte length (positions unchanged, each a run-time word).
 pub fn blank_substitutions(text: &str) -> String {
+    blank_run_time_parts(text, b"${", None)
+}
+
+/// A Python f-string's `{expr}` fields (not `{{`) blanked the same way.
+pub fn blank_fields(text: &str) -> String {
+    blank_run_time_parts(text, b"{", Some(b"{{"))
+}
+
+/// Each brace-delimited part opened by `opener` (not by `escape`) replaced by
+/// `$` and underscores of the same byte length.
+fn blank_run_time_parts(text: &str, opener: &[u8], escape: Option<&[u8]>) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'$' && bytes.get(i + 1) == Some(&b'{') {
-            let end = closing_brace(bytes, i + 1).map_or(bytes.len(), |close| close + 1);
+        let rest = &bytes[i..];
+        if let Some(escape) = escape.filter(|e| rest.starts_with(e)) {
+            out.extend_from_slice(escape);
+            i += escape.len();
+        } else if rest.starts_with(opener) {
+            // The part's `{` is the opener's last byte.
+            let brace = i + opener.len() - 1;
+            let end = closing_brace(bytes, brace).map_or(bytes.len(), |close| close + 1);
             out.push(b'$');
             out.extend(std::iter::repeat_n(b'_', end - i - 1));
             i = end;
@@ -361,7 +378,7 @@ pub fn blank_substitutions(text: &str) -> String {
             i += 1;
         }
     }
-    // Whole substitutions (ASCII-delimited) were replaced: still UTF-8.
+    // Whole parts (ASCII-delimited) were replaced: still UTF-8.
     String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 

@@ -87,39 +87,11 @@ pub fn command_string(src: &str, token: &Token, out: &mut Vec<Found>) {
     }
     // Fields become `$___…` of the same length: offsets stay those of the source.
     let line = if info.has_fields {
-        blank_fields(text)
+        embedded::blank_fields(text)
     } else {
         text.to_string()
     };
     embedded::command_references(src, content.start, &line, RefKind::Code, out);
-}
-
-/// `{expr}` fields (not `{{`/`}}`) replaced by `$` and underscores, in place.
-fn blank_fields(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'{' if bytes.get(i + 1) == Some(&b'{') => {
-                out.push_str("{{");
-                i += 2;
-            }
-            b'{' => {
-                let end = embedded::closing_brace(bytes, i).map_or(text.len(), |close| close + 1);
-                out.push('$');
-                // Characters, not bytes, would move offsets: pad to bytes.
-                out.extend(std::iter::repeat_n('_', end - i - 1));
-                i = end;
-            }
-            _ => {
-                let ch = text[i..].chars().next().unwrap_or(' ');
-                out.push(ch);
-                i += ch.len_utf8();
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -129,7 +101,7 @@ mod tests {
     #[test]
     fn fields_keep_their_length() {
         let text = "vllm serve {model} --port {{8000}} {a[{'k': 1}]}é";
-        let blanked = blank_fields(text);
+        let blanked = embedded::blank_fields(text);
         assert_eq!(blanked.len(), text.len());
         assert_eq!(blanked, "vllm serve $______ --port {{8000}} $____________é");
     }
