@@ -531,7 +531,12 @@ impl Analysis<'_> {
         if self.text(open_bracket) != "[" {
             return;
         }
-        for element in self.arguments(open_bracket) {
+        // A hole (`["serve", , "x"]`) passes nothing.
+        for element in self
+            .arguments(open_bracket)
+            .into_iter()
+            .filter(|e| !e.is_empty())
+        {
             let first = &self.tokens[element.start];
             let last = &self.tokens[element.end - 1];
             words.push(
