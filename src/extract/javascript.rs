@@ -320,8 +320,36 @@ fn constants(src: &str, tokens: &[Token]) -> HashMap<String, usize> {
                 map.insert(src[name.range.clone()].to_string(), i + 3);
             }
         }
+        // `const m = process.env.M ?? "X"`: the default is the value the file shows.
+        if is_decl && name.kind == Kind::Name && &src[eq.range.clone()] == "=" {
+            if let Some(default) = member_default(src, tokens, i + 3) {
+                map.entry(src[name.range.clone()].to_string())
+                    .or_insert(default);
+            }
+        }
     }
     map
+}
+
+/// At `start`, `a.b.c ?? "X"` or `a.b || "X"` ending the statement: the
+/// literal's token index.
+fn member_default(src: &str, tokens: &[Token], start: usize) -> Option<usize> {
+    let text = |t: &Token| &src[t.range.clone()];
+    let chain = tokens
+        .get(start..)?
+        .iter()
+        .take(16)
+        .take_while(|t| t.kind == Kind::Name || matches!(text(t), "." | "?."))
+        .count();
+    let operator = tokens.get(start + chain).filter(|_| chain > 0)?;
+    let literal = tokens.get(start + chain + 1)?;
+    if !matches!(text(operator), "??" | "||") || literal.kind != Kind::Str || literal.dynamic {
+        return None;
+    }
+    let ends = tokens
+        .get(start + chain + 2)
+        .is_none_or(|t| matches!(text(t), ";" | "," | ")" | "}") || t.kind == Kind::Name);
+    ends.then_some(start + chain + 1)
 }
 
 /// SDK calls whose argument object's `model` names a model, with their provider.
