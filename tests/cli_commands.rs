@@ -88,6 +88,29 @@ fn show_human_output() {
 }
 
 #[test]
+fn show_says_whether_the_eu_clause_covers_the_model() {
+    let (text, _) = show_json("meta-llama/Llama-3.2-1B-Instruct");
+    assert_eq!(text["license"]["territory_applies_to"], "multimodal");
+    assert_eq!(text["model"]["multimodal"], false);
+    assert_eq!(text["territory_applies"], false);
+    let (vision, _) = show_json("meta-llama/Llama-3.2-90B-Vision-Instruct");
+    assert_eq!(vision["territory_applies"], true);
+    let (scout, _) = show_json("meta-llama/Llama-4-Scout-17B-16E-Instruct");
+    assert_eq!(scout["territory_applies"], true);
+    // Llama 3.3 has no multimodal model: the clause is in its terms, never in force.
+    let (llama33, _) = show_json("llama3.3:70b");
+    assert_eq!(llama33["territory_applies"], false);
+    let (mit, _) = show_json("microsoft/phi-2");
+    assert_eq!(mit["territory_applies"], serde_json::Value::Null);
+    let human = modelgate(here(), &["show", "llama3.2:3b"]);
+    let stdout = String::from_utf8(human.stdout).unwrap();
+    assert!(
+        stdout.contains("European Union; end users of a product that incorporates them are exempt (Acceptable Use Policy). (multimodal models only; not this model)\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn explain_prints_each_code_and_rejects_unknown_ones() {
     for code in ["MG001", "mg014", "non-commercial"] {
         let output = modelgate(here(), &["explain", code]);
@@ -123,6 +146,36 @@ fn init_writes_the_template_once() {
         "{}",
         String::from_utf8_lossy(&check.stderr)
     );
+}
+
+/// `rules check DIR` holds `DIR/names.tsv` to the catalog: every name resolves
+/// to licence terms and says where it was seen.
+#[test]
+fn rules_check_requires_the_names_list_to_resolve() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("names.tsv"),
+        "# names\nname\tcategory\tsource\n\
+         gpt-4o\topenai\thttps://x.org/a\n\
+         acme/never-heard-of\thub\thttps://x.org/b\n\
+         grok-3\txai\tseen somewhere\n",
+    )
+    .unwrap();
+    let output = modelgate(dir.path(), &["rules", "check", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for expected in [
+        "error: `acme/never-heard-of` of the names list does not resolve to licence terms",
+        "names.tsv:4:1",
+        "not in the catalog",
+        "error: malformed row in the names list",
+        "names.tsv:5:1",
+        "every name says where it was seen: an http(s) URL",
+    ] {
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+    }
+    assert!(!stderr.contains("`gpt-4o`"), "{stderr}");
+    assert!(String::from_utf8_lossy(&output.stdout).ends_with(": invalid\n"));
 }
 
 #[test]

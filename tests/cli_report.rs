@@ -370,3 +370,44 @@ fn report_stops_on_a_broken_policy() {
     assert_eq!(output.status.code(), Some(2));
     assert!(output.stdout.is_empty());
 }
+
+/// The EU clause of the Llama 3.2 licence covers its multimodal models only:
+/// the vision model, and a Bedrock id served from it, carry the `territory`
+/// obligation; the 3B text model under the same licence does not.
+#[test]
+fn the_eu_clause_is_an_obligation_of_multimodal_llama_models_only() {
+    let repo = tempfile::tempdir().unwrap();
+    common::write(
+        repo.path(),
+        "app.py",
+        b"from transformers import AutoModel\n\
+          text = AutoModel.from_pretrained(\"meta-llama/Llama-3.2-3B-Instruct\")\n\
+          vision = AutoModel.from_pretrained(\"meta-llama/Llama-3.2-11B-Vision-Instruct\")\n\
+          import boto3\n\
+          boto3.client(\"bedrock-runtime\").converse(modelId=\"meta.llama3-2-90b-instruct-v1:0\", messages=[])\n",
+    );
+    let output = modelgate(repo.path(), &["report", ".", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let kinds = |name: &str| -> Vec<String> {
+        let model = v["models"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["name"] == name)
+            .unwrap_or_else(|| panic!("{name} in {}", v["models"]));
+        model["obligations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["kind"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let has_territory = |name: &str| kinds(name).iter().any(|k| k == "territory");
+    assert!(!has_territory("meta-llama/Llama-3.2-3B-Instruct"));
+    assert!(has_territory("meta-llama/Llama-3.2-11B-Vision-Instruct"));
+    assert!(has_territory("meta.llama3-2-90b-instruct-v1:0"));
+    // The rest of the licence's obligations stay with the text model.
+    assert!(kinds("meta-llama/Llama-3.2-3B-Instruct")
+        .iter()
+        .any(|k| k == "user-threshold"));
+}

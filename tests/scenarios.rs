@@ -124,7 +124,7 @@ fn assert_scenario(name: &str, exit: i32) -> Value {
 fn commercial_product_fails_with_every_licence_code() {
     let value = assert_scenario("commercial", 1);
     assert_eq!(value["policy"], "modelgate.toml");
-    assert_eq!(value["summary"]["errors"], 6);
+    assert_eq!(value["summary"]["errors"], 7);
 }
 
 #[test]
@@ -136,6 +136,22 @@ fn the_research_twin_passes() {
 fn user_thresholds_on_both_sides_of_700_million() {
     assert_scenario("users-below", 0);
     assert_scenario("users-above", 1);
+}
+
+#[test]
+fn a_monthly_revenue_limit_is_passed_above_twelve_months_of_it() {
+    let (value, _) = json("revenue-monthly-above");
+    let finding = &value["findings"][0];
+    assert_eq!(
+        finding["message"],
+        "`mistralai/Devstral-2-123B-Instruct-2512` allows at most USD 20,000,000 revenue in a month (licence `mistral-modified-mit`)"
+    );
+    assert_eq!(
+        finding["notes"][1],
+        "more than twelve months at USD 20,000,000: at least one month is above the limit"
+    );
+    assert_scenario("revenue-monthly-above", 1);
+    assert_scenario("revenue-monthly-below", 0);
 }
 
 #[test]

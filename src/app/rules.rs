@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::app::{AppError, Outcome, UsageError};
 use crate::catalog::load::{self, Loaded, Provenance, RuleFile};
+use crate::catalog::names;
 use crate::cli::{RulesArgs, RulesCommand};
 use crate::report::diagnostics::{self, ColorWhen};
 
@@ -25,7 +26,14 @@ fn run_check(dir: Option<&Path>, color: ColorWhen) -> Result<Outcome, AppError> 
             files
         }
     };
-    let loaded = load::load(files);
+    let mut loaded = load::load(files);
+    // The names list of a complete rule set must resolve in full (issue 14).
+    if let Some(list) = dir.map(|d| d.join("names.tsv")).filter(|p| p.is_file()) {
+        let text = std::fs::read_to_string(&list).map_err(|e| {
+            AppError::Usage(UsageError(format!("cannot read {}: {e}", list.display())))
+        })?;
+        names::check(&mut loaded, list.display().to_string(), text);
+    }
     report(&loaded, color)?;
     let catalog = &loaded.catalog;
     let patterns = catalog.models.iter().filter(|m| m.is_pattern()).count();

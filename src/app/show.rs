@@ -31,8 +31,12 @@ pub fn run(args: &ShowArgs) -> Result<Outcome, AppError> {
     let provider = args.provider.as_deref().map(str::to_ascii_lowercase);
     let resolved = loaded.catalog.resolve_for(query, provider.as_deref());
     match args.format {
-        ShowFormat::Json => report::show::write_json(&mut out, query, resolved.as_ref())?,
-        ShowFormat::Human => report::show::write_human(&mut out, query, resolved.as_ref())?,
+        ShowFormat::Json => {
+            report::show::write_json(&mut out, query, resolved.as_ref(), &loaded.catalog)?
+        }
+        ShowFormat::Human => {
+            report::show::write_human(&mut out, query, resolved.as_ref(), &loaded.catalog)?
+        }
     }
     out.flush()?;
     // An unknown model is a finding for whoever asked: exit 1.

@@ -9,7 +9,7 @@ use std::path::Path;
 use codespan_reporting::diagnostic::{Diagnostic, Label};
 use codespan_reporting::files::SimpleFiles;
 
-use super::schema::{RawHfLicenseFile, RawLicense, RawModel, RawModelFile};
+use super::schema::{RawHfLicenseFile, RawLicense, RawModel, RawModelFile, TerritoryScope};
 use super::{is_glob, Catalog, HfLicense, License, Model, Origin};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
@@ -256,6 +256,16 @@ impl Loader {
                 p.raw.id.span(),
             );
             self.check_url(&p.raw.url, p.file);
+            if p.raw.territory_applies_to != TerritoryScope::All
+                && p.raw.territory_restriction.trim().is_empty()
+            {
+                self.error(
+                    format!("licence `{id}` scopes a territory clause it does not have"),
+                    p.file,
+                    p.raw.id.span(),
+                    "`territory_applies_to` needs a `territory_restriction`",
+                );
+            }
             match by_id.get(&id) {
                 Some((provenance, first)) if *provenance == p.provenance => {
                     let first = &parsed[*first];
@@ -841,6 +851,7 @@ fn license_from(p: &Parsed<RawLicense>) -> License {
         commercial_use: raw.commercial_use,
         monthly_active_users_limit: raw.monthly_active_users_limit,
         revenue_limit_usd: raw.revenue_limit_usd,
+        revenue_limit_period: raw.revenue_limit_period,
         research_only: raw.research_only,
         use_restrictions: raw.use_restrictions,
         outputs_may_train_other_models: raw.outputs_may_train_other_models,
@@ -848,6 +859,7 @@ fn license_from(p: &Parsed<RawLicense>) -> License {
         hosted_only: raw.hosted_only,
         flow_down: raw.flow_down,
         territory_restriction: raw.territory_restriction.clone(),
+        territory_applies_to: raw.territory_applies_to,
         attribution: raw.attribution.clone(),
         confidence: raw.confidence,
         source: raw
@@ -879,6 +891,7 @@ fn model_from(p: &Parsed<RawModel>) -> Model {
         aliases: raw.aliases.iter().map(|a| a.get_ref().clone()).collect(),
         files: raw.files.iter().map(|f| f.get_ref().clone()).collect(),
         ambiguous: raw.ambiguous.iter().map(|a| a.get_ref().clone()).collect(),
+        multimodal: raw.multimodal,
         provider_aliases: raw
             .provider_aliases
             .iter()

@@ -3,6 +3,7 @@
 //! Loading and validation live in `load`; this module never reads files.
 
 pub mod load;
+pub mod names;
 pub mod normalise;
 pub mod schema;
 
@@ -10,7 +11,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use globset::GlobMatcher;
 
-pub use schema::{Category, CommercialUse, Confidence, OutputTraining};
+pub use schema::{
+    Category, CommercialUse, Confidence, OutputTraining, RevenuePeriod, TerritoryScope,
+};
 
 /// A licence with its machine-checkable terms.
 #[derive(Debug, Clone)]
@@ -25,6 +28,7 @@ pub struct License {
     pub commercial_use: CommercialUse,
     pub monthly_active_users_limit: u64,
     pub revenue_limit_usd: u64,
+    pub revenue_limit_period: RevenuePeriod,
     pub research_only: bool,
     pub use_restrictions: bool,
     pub outputs_may_train_other_models: OutputTraining,
@@ -32,6 +36,7 @@ pub struct License {
     pub hosted_only: bool,
     pub flow_down: bool,
     pub territory_restriction: String,
+    pub territory_applies_to: TerritoryScope,
     pub attribution: String,
     pub confidence: Confidence,
     pub source: String,
@@ -60,6 +65,8 @@ pub struct Model {
     pub ambiguous: Vec<String>,
     /// `(provider, name)`: names that mean this entry in that provider's places.
     pub provider_aliases: Vec<(String, String)>,
+    /// Takes images or other media as well as text (rules `multimodal`).
+    pub multimodal: bool,
     pub origin: Origin,
 }
 
@@ -178,6 +185,14 @@ pub struct Resolved<'c> {
     /// The model was relicensed: what applied before (a note, or the licence
     /// in force on the pinned date).
     pub history: &'c [Relicensing],
+}
+
+impl Resolved<'_> {
+    /// The lineage's model ids, without the licence id that ends it.
+    pub fn model_lineage(&self) -> &[String] {
+        let models = self.lineage.len() - usize::from(self.license.is_some());
+        &self.lineage[..models]
+    }
 }
 
 const MAX_LINEAGE: usize = 16;
@@ -557,6 +572,22 @@ impl Catalog {
             resolved.license = Some(license);
         }
         Some(resolved)
+    }
+
+    /// Whether `license`'s territory clause covers a model with this lineage
+    /// (model ids from the model to its root): a clause scoped to multimodal
+    /// models covers a model when any entry of its lineage is multimodal.
+    pub fn territory_applies(&self, license: &License, lineage: &[String]) -> bool {
+        if license.territory_restriction.is_empty() {
+            return false;
+        }
+        match license.territory_applies_to {
+            TerritoryScope::All => true,
+            TerritoryScope::Multimodal => lineage.iter().any(|id| {
+                self.lookup(id)
+                    .is_some_and(|(index, _, _)| self.models[index].multimodal)
+            }),
+        }
     }
 
     /// The base of `model` as matched by `id`: a pattern's single `*` in

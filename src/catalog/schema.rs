@@ -31,7 +31,11 @@ pub enum CommercialUse {
 #[serde(rename_all = "kebab-case")]
 pub enum OutputTraining {
     Allowed,
+    /// Forbidden for any model (or any model of the kind the text names).
     Forbidden,
+    /// Forbidden only for models that compete with the licensor's products
+    /// (the API terms of OpenAI, Anthropic, Google).
+    CompetingForbidden,
     /// Allowed, but a model so trained must carry the licensor's name (Llama 3.1+, Qwen).
     AllowedWithNaming,
     /// The text does not say.
@@ -60,11 +64,49 @@ impl CommercialUse {
     }
 }
 
+/// The period a revenue limit is counted over.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RevenuePeriod {
+    #[default]
+    Year,
+    Month,
+}
+
+impl RevenuePeriod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevenuePeriod::Year => "year",
+            RevenuePeriod::Month => "month",
+        }
+    }
+}
+
+/// The models of a licence that its territory clause covers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TerritoryScope {
+    #[default]
+    All,
+    /// Only entries marked `multimodal` (or derived from one).
+    Multimodal,
+}
+
+impl TerritoryScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TerritoryScope::All => "all",
+            TerritoryScope::Multimodal => "multimodal",
+        }
+    }
+}
+
 impl OutputTraining {
     pub fn as_str(self) -> &'static str {
         match self {
             OutputTraining::Allowed => "allowed",
             OutputTraining::Forbidden => "forbidden",
+            OutputTraining::CompetingForbidden => "competing-forbidden",
             OutputTraining::AllowedWithNaming => "allowed-with-naming",
             OutputTraining::Silent => "silent",
         }
@@ -102,6 +144,10 @@ pub struct RawLicense {
     pub monthly_active_users_limit: u64,
     /// 0 = no limit.
     pub revenue_limit_usd: u64,
+    /// The period `revenue_limit_usd` is counted over: a year unless the
+    /// text says a month (Mistral's modified MIT licence).
+    #[serde(default)]
+    pub revenue_limit_period: RevenuePeriod,
     pub research_only: bool,
     /// An acceptable-use policy or RAIL use restrictions apply.
     pub use_restrictions: bool,
@@ -113,6 +159,10 @@ pub struct RawLicense {
     pub flow_down: bool,
     /// A geographic exclusion, as the text states it; empty if none.
     pub territory_restriction: String,
+    /// Which of the licence's models the exclusion covers (the Llama 3.2+
+    /// EU clause: multimodal models only); all of them when absent.
+    #[serde(default)]
+    pub territory_applies_to: TerritoryScope,
     /// The notice the licence requires, verbatim; empty if none.
     pub attribution: String,
     pub confidence: Confidence,
@@ -167,6 +217,11 @@ pub struct RawModel {
     /// only in a model place, never as a bare literal (SPEC signal 2).
     #[serde(default)]
     pub ambiguous: Vec<Spanned<String>>,
+    /// The model takes images (or other media) as well as text: a licence
+    /// clause scoped to multimodal models (`territory_applies_to`) covers it
+    /// and every model derived from it.
+    #[serde(default)]
+    pub multimodal: bool,
 }
 
 /// A name of an entry within one provider's places.

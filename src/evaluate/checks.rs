@@ -2,7 +2,7 @@
 //! reference and words the finding. Messages live here and nowhere else.
 
 use super::{license_of, Context, Finding};
-use crate::catalog::{Category, CommercialUse, Confidence, License, OutputTraining};
+use crate::catalog::{Category, CommercialUse, Confidence, License, OutputTraining, RevenuePeriod};
 use crate::codes::{Code, Severity};
 use crate::policy::{Distribution, Level, Use};
 use crate::resolve::ResolvedRef;
@@ -355,18 +355,34 @@ fn revenue_threshold(
 ) -> Option<Finding> {
     let limit = license.revenue_limit_usd;
     let declared = cx.policy.annual_revenue_usd.as_ref()?;
-    if limit == 0 || declared.value <= limit {
+    // The policy declares a year's revenue. A monthly limit is certainly
+    // passed when the year is above twelve months at the limit: some month
+    // then is; below that, the months' split is unknown and nothing is said.
+    let (annual_limit, period) = match license.revenue_limit_period {
+        RevenuePeriod::Year => (limit, "annual revenue"),
+        RevenuePeriod::Month => (limit.saturating_mul(12), "revenue in a month"),
+    };
+    if limit == 0 || declared.value <= annual_limit {
         return None;
     }
     let message = format!(
-        "`{}` allows at most USD {} annual revenue (licence `{}`)",
+        "`{}` allows at most USD {} {period} (licence `{}`)",
         model_text(r),
         group_thousands(limit),
         license.id
     );
+    let mut finding = Finding::about(Code::RevenueThreshold, message, index, r).note(format!(
+        "the project declares USD {} annual revenue",
+        group_thousands(declared.value)
+    ));
+    if license.revenue_limit_period == RevenuePeriod::Month {
+        finding = finding.note(format!(
+            "more than twelve months at USD {}: at least one month is above the limit",
+            group_thousands(limit)
+        ));
+    }
     Some(
-        Finding::about(Code::RevenueThreshold, message, index, r)
-            .note(format!("the project declares USD {} annual revenue", group_thousands(declared.value)))
+        finding
             .help("take an enterprise licence from the licensor and record it as an exception, or use a model without a revenue limit")
             .label(declared, "declared here"),
     )
@@ -427,20 +443,32 @@ fn output_training(
     license: &License,
     cx: &Context<'_>,
 ) -> Option<Finding> {
-    if !cx.policy.trains_on_model_outputs.value
-        || license.outputs_may_train_other_models != OutputTraining::Forbidden
-    {
+    if !cx.policy.trains_on_model_outputs.value {
         return None;
     }
+    let (forbidden, help) = match license.outputs_may_train_other_models {
+        OutputTraining::Forbidden => (
+            "forbid using its outputs to train other models",
+            "generate training data with a model whose terms allow it, or record the permission you have as an exception",
+        ),
+        OutputTraining::CompetingForbidden => (
+            "forbid using its outputs to train models that compete with the licensor's",
+            "if the models you train do not compete with the licensor's products, record that as an exception with its reason; otherwise generate training data with a model whose terms allow it",
+        ),
+        _ => return None,
+    };
     let message = format!(
-        "the terms of `{}` forbid using its outputs to train other models (licence `{}`)",
+        "the terms of `{}` {forbidden} (licence `{}`)",
         model_text(r),
         license.id
     );
     Some(
         Finding::about(Code::OutputTraining, message, index, r)
-            .help("generate training data with a model whose terms allow it, or record the permission you have as an exception")
-            .label(&cx.policy.trains_on_model_outputs, "the project trains on model outputs"),
+            .help(help)
+            .label(
+                &cx.policy.trains_on_model_outputs,
+                "the project trains on model outputs",
+            ),
     )
 }
 

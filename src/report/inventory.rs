@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::app::check::CheckRun;
-use crate::catalog::{CommercialUse, License, OutputTraining};
+use crate::catalog::{CommercialUse, License, OutputTraining, RevenuePeriod};
 use crate::codes::Severity;
 use crate::evaluate::Finding;
 use crate::resolve::{LicenseSource, ResolvedRef};
@@ -223,13 +223,17 @@ fn new_group<'a>(resolved: &'a ResolvedRef, run: &'a CheckRun) -> ModelGroup<'a>
         uses: Vec::new(),
         findings: Vec::new(),
         finding_indices: Vec::new(),
-        obligations: license.map(obligations).unwrap_or_default(),
+        obligations: license
+            .map(|l| obligations(l, run.rules.catalog.territory_applies(l, models_in_lineage)))
+            .unwrap_or_default(),
         notes: Vec::new(),
     }
 }
 
-/// What the licence's terms ask of a user, from the rule set's fields only.
-pub fn obligations(license: &License) -> Vec<Obligation> {
+/// What the licence's terms ask of a user, from the rule set's fields only;
+/// `territory_applies`: the licence's territory clause covers this model
+/// (`Catalog::territory_applies`).
+pub fn obligations(license: &License, territory_applies: bool) -> Vec<Obligation> {
     let mut out = Vec::new();
     let mut add = |kind: &'static str, text: String| out.push(Obligation { kind, text });
     if !license.attribution.is_empty() {
@@ -274,12 +278,16 @@ pub fn obligations(license: &License) -> Vec<Obligation> {
         add(
             "revenue-threshold",
             format!(
-                "Above USD {} of annual revenue a separate licence from the licensor is required.",
-                group_thousands(license.revenue_limit_usd)
+                "Above USD {} of {} a separate licence from the licensor is required.",
+                group_thousands(license.revenue_limit_usd),
+                match license.revenue_limit_period {
+                    RevenuePeriod::Year => "annual revenue",
+                    RevenuePeriod::Month => "revenue in any month",
+                }
             ),
         );
     }
-    if !license.territory_restriction.is_empty() {
+    if territory_applies {
         add("territory", license.territory_restriction.clone());
     }
     if license.commercial_use == CommercialUse::Forbidden {

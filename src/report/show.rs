@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::catalog::{
     Catalog, Category, CommercialUse, Confidence, License, MatchKind, Model, OutputTraining,
-    Resolved,
+    Resolved, RevenuePeriod, TerritoryScope,
 };
 use crate::report::visible;
 use crate::text::group_thousands;
@@ -17,6 +17,9 @@ struct ShowJson<'a> {
     model: Option<ModelJson<'a>>,
     lineage: Vec<&'a str>,
     license: Option<LicenseJson<'a>>,
+    /// Whether the licence's territory clause covers this model (`null`
+    /// when the licence has none).
+    territory_applies: Option<bool>,
 }
 
 #[derive(Serialize)]
@@ -32,6 +35,7 @@ struct ModelJson<'a> {
     source: &'a str,
     confidence: Option<Confidence>,
     notes: &'a [String],
+    multimodal: bool,
     /// Earlier licences, oldest first.
     history: Vec<HistoryJson<'a>>,
 }
@@ -55,6 +59,7 @@ struct LicenseJson<'a> {
     commercial_use: CommercialUse,
     monthly_active_users_limit: u64,
     revenue_limit_usd: u64,
+    revenue_limit_period: RevenuePeriod,
     research_only: bool,
     use_restrictions: bool,
     outputs_may_train_other_models: OutputTraining,
@@ -62,6 +67,7 @@ struct LicenseJson<'a> {
     hosted_only: bool,
     flow_down: bool,
     territory_restriction: &'a str,
+    territory_applies_to: TerritoryScope,
     attribution: &'a str,
     confidence: Confidence,
     source: &'a str,
@@ -88,6 +94,7 @@ fn license_json(l: &License) -> LicenseJson<'_> {
         commercial_use: l.commercial_use,
         monthly_active_users_limit: l.monthly_active_users_limit,
         revenue_limit_usd: l.revenue_limit_usd,
+        revenue_limit_period: l.revenue_limit_period,
         research_only: l.research_only,
         use_restrictions: l.use_restrictions,
         outputs_may_train_other_models: l.outputs_may_train_other_models,
@@ -95,6 +102,7 @@ fn license_json(l: &License) -> LicenseJson<'_> {
         hosted_only: l.hosted_only,
         flow_down: l.flow_down,
         territory_restriction: &l.territory_restriction,
+        territory_applies_to: l.territory_applies_to,
         attribution: &l.attribution,
         confidence: l.confidence,
         source: &l.source,
@@ -107,6 +115,7 @@ pub fn write_json(
     out: &mut dyn Write,
     query: &str,
     resolved: Option<&Resolved<'_>>,
+    catalog: &Catalog,
 ) -> std::io::Result<()> {
     let json = ShowJson {
         query,
@@ -121,6 +130,7 @@ pub fn write_json(
             source: &r.model.source,
             confidence: r.model.confidence,
             notes: &r.model.notes,
+            multimodal: r.model.multimodal,
             history: r
                 .history
                 .iter()
@@ -135,15 +145,24 @@ pub fn write_json(
             .map(|r| r.lineage.iter().map(String::as_str).collect())
             .unwrap_or_default(),
         license: resolved.and_then(|r| r.license).map(license_json),
+        territory_applies: resolved.and_then(|r| territory_applies(r, catalog)),
     };
     crate::report::write_json(&mut *out, &json)?;
     writeln!(out)
+}
+
+/// Whether the resolved licence's territory clause covers the model; `None`
+/// without a licence or a clause.
+fn territory_applies(r: &Resolved<'_>, catalog: &Catalog) -> Option<bool> {
+    let license = r.license.filter(|l| !l.territory_restriction.is_empty())?;
+    Some(catalog.territory_applies(license, r.model_lineage()))
 }
 
 pub fn write_human(
     out: &mut dyn Write,
     query: &str,
     resolved: Option<&Resolved<'_>>,
+    catalog: &Catalog,
 ) -> std::io::Result<()> {
     let Some(r) = resolved else {
         return writeln!(
@@ -179,7 +198,7 @@ pub fn write_human(
         )?;
     }
     match (r.license, r.lineage.last()) {
-        (Some(l), _) => write_license(out, l),
+        (Some(l), _) => write_license(out, l, territory_applies(r, catalog)),
         (None, Some(base)) if r.lineage.len() > 1 => writeln!(
             out,
             "  licence:        unknown (the lineage ends at `{}`, which has no licence in the catalog)",
@@ -192,12 +211,17 @@ pub fn write_human(
     }
 }
 
-fn write_license(out: &mut dyn Write, l: &License) -> std::io::Result<()> {
-    let limit = |n: u64| {
+fn write_license(
+    out: &mut dyn Write,
+    l: &License,
+    territory_applies: Option<bool>,
+) -> std::io::Result<()> {
+    // "none", never "none monthly active users".
+    let limit = |n: u64, unit: &str| {
         if n == 0 {
             "none".to_string()
         } else {
-            group_thousands(n)
+            format!("{} {unit}", group_thousands(n))
         }
     };
     writeln!(out, "licence {} — {}", l.id, l.name)?;
@@ -207,13 +231,19 @@ fn write_license(out: &mut dyn Write, l: &License) -> std::io::Result<()> {
     writeln!(out, "  research only:  {}", yes_no(l.research_only))?;
     writeln!(
         out,
-        "  user limit:     {} monthly active users",
-        limit(l.monthly_active_users_limit)
+        "  user limit:     {}",
+        limit(l.monthly_active_users_limit, "monthly active users")
     )?;
     writeln!(
         out,
-        "  revenue limit:  {} USD a year",
-        limit(l.revenue_limit_usd)
+        "  revenue limit:  {}",
+        limit(
+            l.revenue_limit_usd,
+            match l.revenue_limit_period {
+                RevenuePeriod::Year => "USD a year",
+                RevenuePeriod::Month => "USD a month",
+            }
+        )
     )?;
     writeln!(
         out,
@@ -229,7 +259,14 @@ fn write_license(out: &mut dyn Write, l: &License) -> std::io::Result<()> {
     writeln!(out, "  hosted only:    {}", yes_no(l.hosted_only))?;
     writeln!(out, "  flows down to recipients: {}", yes_no(l.flow_down))?;
     if !l.territory_restriction.is_empty() {
-        writeln!(out, "  territory:      {}", l.territory_restriction)?;
+        let scope = match (l.territory_applies_to, territory_applies) {
+            (TerritoryScope::All, _) => "",
+            (TerritoryScope::Multimodal, Some(true)) => {
+                " (multimodal models only; this model is one)"
+            }
+            (TerritoryScope::Multimodal, _) => " (multimodal models only; not this model)",
+        };
+        writeln!(out, "  territory:      {}{scope}", l.territory_restriction)?;
     }
     writeln!(out, "  OSI approved:   {}", yes_no(l.osi_approved))?;
     if !l.attribution.is_empty() {
