@@ -390,3 +390,48 @@ fn weight_files_are_references_identified_by_their_folder() {
     );
     assert_eq!(skipped(&out), ["models/lfs/model.safetensors lfs-pointer"]);
 }
+
+/// Gemini through Vertex AI is a Google Cloud service: the `vertexai` SDK,
+/// LangChain's ChatVertexAI, a `vertex_ai/` route and a publisher path give
+/// Google Cloud's terms; the same name through the Gemini API SDK keeps the
+/// Gemini API's.
+#[test]
+fn gemini_in_a_vertex_place_falls_under_google_clouds_terms() {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::write(
+        repo.path().join("app.py"),
+        "from vertexai.generative_models import GenerativeModel\n\
+         from langchain_google_vertexai import ChatVertexAI\n\
+         import google.generativeai as genai\n\
+         import litellm\n\
+         vertex = GenerativeModel(\"gemini-1.5-pro\")\n\
+         chat = ChatVertexAI(model=\"gemini-2.0-flash-001\")\n\
+         routed = litellm.completion(model=\"vertex_ai/gemini-1.5-flash\", messages=[])\n\
+         model_name = \"projects/p/locations/us-central1/publishers/google/models/gemini-2.5-pro\"\n\
+         studio = genai.GenerativeModel(\"gemini-1.5-pro\")\n",
+    )
+    .unwrap();
+    let value = json(&modelgate(repo.path(), &["list", ".", "--format", "json"]));
+    let licences: Vec<(i64, &str, &str)> = value["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_i64().unwrap(),
+                r["provider"].as_str().unwrap_or("-"),
+                r["license"].as_str().unwrap_or("-"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        licences,
+        [
+            (5, "vertex", "google-cloud-vertex-terms"),
+            (6, "vertex", "google-cloud-vertex-terms"),
+            (7, "vertex", "google-cloud-vertex-terms"),
+            (8, "-", "google-cloud-vertex-terms"),
+            (9, "google", "google-gemini-api-terms"),
+        ]
+    );
+}

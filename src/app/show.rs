@@ -28,7 +28,12 @@ pub fn run(args: &ShowArgs) -> Result<Outcome, AppError> {
         });
     }
     let query = args.model.as_deref().unwrap_or_default();
-    let provider = args.provider.as_deref().map(str::to_ascii_lowercase);
+    // Without `--provider`, the provider a check would give the name written
+    // alone: its routing prefix (`vertex_ai/…`) or its shape.
+    let provider = match args.provider.as_deref() {
+        Some(p) => Some(p.to_ascii_lowercase()),
+        None => crate::extract::candidate::provider_from_shape(query).map(str::to_string),
+    };
     let resolved = loaded.catalog.resolve_for(query, provider.as_deref());
     match args.format {
         ShowFormat::Json => {

@@ -494,6 +494,15 @@ impl Catalog {
                 return Some((i, MatchKind::Alias, self.models[i].id.clone()));
             }
         }
+        if let Some(namespace) = provider.and_then(normalise::provider_namespace) {
+            let bare = keys.iter().filter(|key| !key.contains('/'));
+            for key in bare {
+                let full = format!("{namespace}{key}");
+                if let Some(found) = self.lookup_by_keys(&full, std::slice::from_ref(&full)) {
+                    return Some(found);
+                }
+            }
+        }
         self.lookup_by_keys(text, &keys)
     }
 

@@ -82,6 +82,13 @@ fn canonical_once(text: &str) -> String {
     if let Some(rest) = strip_prefix_ignore_case(&s, "models/") {
         s = rest.to_string();
     }
+    // A Vertex AI resource name, `projects/P/locations/L/publishers/google/models/M`:
+    // the publisher's path names the model.
+    if strip_prefix_ignore_case(&s, "projects/").is_some() {
+        if let Some(at) = s.to_ascii_lowercase().find("/publishers/") {
+            s = s[at + 1..].to_string();
+        }
+    }
     // `org/name@rev` pins a revision; `ViT-L/14@336px` is a CLIP name.
     if let Some((name, revision)) = s.split_once('@') {
         if !revision.eq_ignore_ascii_case("336px") {
@@ -157,6 +164,16 @@ pub fn route_provider(route: &str) -> &'static str {
         "openrouter" => "openrouter",
         "ollama" | "ollama_chat" => "ollama",
         _ => "huggingface",
+    }
+}
+
+/// How a provider names a publisher's models in full, where its own terms
+/// cover them: a name written bare in a Vertex AI place is looked up under
+/// `publishers/google/models/` first (Gemini on Vertex is Google Cloud's).
+pub fn provider_namespace(provider: &str) -> Option<&'static str> {
+    match provider {
+        "vertex" => Some("publishers/google/models/"),
+        _ => None,
     }
 }
 

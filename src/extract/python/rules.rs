@@ -37,8 +37,25 @@ const ANTHROPIC: Option<&str> = Some("anthropic");
 const GOOGLE: Option<&str> = Some("google");
 const OLLAMA: Option<&str> = Some("ollama");
 const BEDROCK: Option<&str> = Some("bedrock");
+const VERTEX: Option<&str> = Some("vertex");
 
 pub static CALL_RULES: &[CallRule] = &[
+    // Vertex AI (before the generic `from_pretrained` and `GenerativeModel`):
+    // Google's models there fall under Google Cloud's terms, not the Gemini API's.
+    rule(
+        "generative_models.GenerativeModel",
+        Some(0),
+        &["model_name"],
+        VERTEX,
+    ),
+    rule(
+        "TextEmbeddingModel.from_pretrained",
+        Some(0),
+        &["model_name"],
+        VERTEX,
+    ),
+    rule("ChatVertexAI", None, &["model", "model_name"], VERTEX),
+    rule("VertexAIEmbeddings", None, &["model", "model_name"], VERTEX),
     // PEFT: the first argument is the base model object, the adapter id second.
     rule("PeftModel.from_pretrained", Some(1), &["model_id"], HF),
     rule(
