@@ -139,6 +139,7 @@ pub fn resolve(data: &[u8]) {
         provider: Some("ollama"),
         dynamic: false,
         strength,
+        weights: None,
     })
     .collect();
     let resolved = crate::resolve::resolve(references, catalog, None, None, &Default::default());

@@ -69,6 +69,10 @@ pub struct Found {
     pub provider: Option<&'static str>,
     pub dynamic: bool,
     pub strength: Strength,
+    /// Which weights of the architecture `text` names, where the call says so
+    /// apart from the name: open_clip's `pretrained=` tag (`ViT-H-14` with
+    /// `laion2b_s32b_b79k` is LAION's MIT model; other tags are other licences).
+    pub weights: Option<String>,
 }
 
 /// A 1-based line or column number.
@@ -93,6 +97,8 @@ pub struct ModelRef {
     pub provider: Option<&'static str>,
     pub dynamic: bool,
     pub strength: Strength,
+    /// As `Found::weights`.
+    pub weights: Option<String>,
 }
 
 impl ModelRef {

@@ -391,6 +391,7 @@ impl Worker {
             provider: None,
             dynamic: false,
             strength: crate::model::Strength::Strong,
+            weights: None,
         });
         self.local.artifacts.insert(relative, info);
         self.local.files_scanned += 1;
@@ -480,6 +481,7 @@ fn locate(found: &Found, path: &str, text: &str, bom_len: usize, index: &LineInd
         provider: found.provider,
         dynamic: found.dynamic,
         strength: found.strength,
+        weights: found.weights.clone(),
     }
 }
 

@@ -435,3 +435,42 @@ fn gemini_in_a_vertex_place_falls_under_google_clouds_terms() {
         ]
     );
 }
+
+/// An open_clip architecture name does not say whose weights load: the
+/// `pretrained=` tag does. With LAION's tag the reference is LAION's MIT
+/// model; with another tag, or none, it stays unresolved.
+#[test]
+fn open_clip_architecture_and_tag_resolve_together() {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::write(
+        repo.path().join("clip.py"),
+        "import open_clip\n\
+         a = open_clip.create_model_and_transforms(\"ViT-H-14\", pretrained=\"laion2b_s32b_b79k\")\n\
+         b = open_clip.create_model(model_name=\"ViT-bigG-14\", pretrained=\"laion2b_s39b_b160k\")\n\
+         c = open_clip.create_model_and_transforms(\"ViT-H-14\", pretrained=\"dfn5b\")\n\
+         d = open_clip.create_model_and_transforms(\"ViT-H-14\")\n",
+    )
+    .unwrap();
+    let value = json(&modelgate(repo.path(), &["list", ".", "--format", "json"]));
+    let models: Vec<(i64, &str, &str)> = value["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_i64().unwrap(),
+                r["text"].as_str().unwrap(),
+                r["model"].as_str().unwrap_or("-"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        models,
+        [
+            (2, "ViT-H-14", "laion/CLIP-ViT-H-14-laion2B-s32B-b79K"),
+            (3, "ViT-bigG-14", "laion/CLIP-ViT-bigG-14-laion2B-39B-b160k"),
+            (4, "ViT-H-14", "-"),
+            (5, "ViT-H-14", "-"),
+        ]
+    );
+}

@@ -19,6 +19,7 @@ fn reference(text: &str, dynamic: bool) -> ModelRef {
         provider: None,
         dynamic,
         strength: Strength::Strong,
+        weights: None,
     }
 }
 

@@ -46,6 +46,7 @@ pub fn find(text: &str, out: &mut Vec<Found>) {
             provider: None,
             dynamic: false,
             strength: Strength::Named,
+            weights: None,
         });
     }
 }

@@ -143,6 +143,7 @@ fn push_value(
         provider: candidate::provider_from_shape(value),
         dynamic: word.dynamic,
         strength: Strength::Weak,
+        weights: None,
     });
 }
 

@@ -78,6 +78,7 @@ pub fn split_expansions(source: &str, out: &mut Vec<Found>, first: usize) {
                 context: found.context.clone(),
                 dynamic: false,
                 strength: found.strength,
+                weights: None,
             });
         }
     }

@@ -903,6 +903,7 @@ impl Analysis<'_> {
             context: context.to_string(),
             dynamic,
             strength,
+            weights: None,
         });
     }
 }

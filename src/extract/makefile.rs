@@ -54,6 +54,7 @@ fn assignment(line: &str, offset: usize, out: &mut Vec<Found>) {
         provider: candidate::provider_from_shape(value),
         dynamic: value.contains('$'),
         strength: Strength::Weak,
+        weights: None,
     });
 }
 

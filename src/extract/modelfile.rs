@@ -32,6 +32,7 @@ pub fn extract(text: &str, out: &mut Vec<Found>) {
             provider: Some(candidate::provider_from_shape(value).unwrap_or("ollama")),
             dynamic: false,
             strength: Strength::Strong,
+            weights: None,
         });
     }
 }

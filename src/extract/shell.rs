@@ -597,6 +597,7 @@ fn push(
         context: context.to_string(),
         dynamic,
         strength,
+        weights: None,
     });
 }
 

@@ -284,9 +284,14 @@ fn resolve_one(
     as_of: Option<&str>,
 ) -> ResolvedRef {
     let name = checkpoint_of.unwrap_or(&reference.text);
-    let resolved = Some(name)
-        .filter(|_| !reference.dynamic)
-        .and_then(|name| catalog.resolve_as_of_for(name, reference.provider, as_of));
+    // An architecture with its weights' tag (open_clip) is looked up as the
+    // pair `ARCH/TAG` first: the tag decides whose weights, and their licence.
+    let with_weights = reference.weights.as_ref().and_then(|tag| {
+        catalog.resolve_as_of_for(&format!("{name}/{tag}"), reference.provider, as_of)
+    });
+    let resolved = Some(name).filter(|_| !reference.dynamic).and_then(|name| {
+        with_weights.or_else(|| catalog.resolve_as_of_for(name, reference.provider, as_of))
+    });
     let Some(resolved) = resolved else {
         return ResolvedRef {
             reference,

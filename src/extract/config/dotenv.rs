@@ -45,6 +45,7 @@ fn variable(line: &str, offset: usize) -> Option<Found> {
         provider: candidate::provider_from_shape(value),
         dynamic: false,
         strength,
+        weights: None,
     })
 }
 

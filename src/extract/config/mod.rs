@@ -29,6 +29,7 @@ fn value_under(keys: &[String], text: &str, span: Range<usize>, out: &mut Vec<Fo
         provider: candidate::provider_from_shape(text),
         dynamic: false,
         strength,
+        weights: None,
     });
 }
 

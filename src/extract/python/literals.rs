@@ -135,6 +135,7 @@ fn key_value_pairs(src: &str, content: std::ops::Range<usize>, out: &mut Vec<Fou
                     context: format!("{key}="),
                     dynamic: false,
                     strength: Strength::Weak,
+                    weights: None,
                 });
             }
         }
@@ -310,5 +311,6 @@ fn push(src: &str, token: &Token, out: &mut Vec<Found>) {
         context: "literal".to_string(),
         dynamic: false,
         strength: Strength::Named,
+        weights: None,
     });
 }

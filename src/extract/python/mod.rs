@@ -572,6 +572,8 @@ impl<'a> Analysis<'a> {
         }
         let not_a_model_repo = self.repo_type_is_not_model(&args);
         let rule = self.adapter_loader(rule, &args);
+        let weights = self.open_clip_weights(rule, &args);
+        let first_found = self.found.len();
         let mut positional = 0;
         for (keyword, value) in &args {
             let place = match keyword {
@@ -590,6 +592,43 @@ impl<'a> Analysis<'a> {
                 self.value_in_place(value.clone(), place);
             }
         }
+        // The architecture's references of this call carry the weights' tag.
+        if let Some(tag) = weights {
+            for found in &mut self.found[first_found..] {
+                if found.text != tag {
+                    found.weights = Some(tag.clone());
+                }
+            }
+        }
+    }
+
+    /// open_clip's `pretrained="laion2b_s32b_b79k"`: a literal tag naming
+    /// which weights of the architecture the call loads (not a file path,
+    /// not `hf-hub:`).
+    fn open_clip_weights(
+        &self,
+        rule: Option<&rules::CallRule>,
+        args: &[(Option<&str>, Range<usize>)],
+    ) -> Option<String> {
+        if !rule.is_some_and(|r| r.callee.starts_with("open_clip.")) {
+            return None;
+        }
+        args.iter().find_map(|(kw, value)| {
+            if *kw != Some("pretrained") {
+                return None;
+            }
+            match self.classify(value.clone()) {
+                Value::Literal { text, .. }
+                    if !text.is_empty()
+                        && text
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') =>
+                {
+                    Some(text)
+                }
+                _ => None,
+            }
+        })
     }
 
     /// `fire.Fire(main)`, `fire.Fire({"merge": merge, …})`, `typer.run(main)`:
@@ -1053,6 +1092,7 @@ impl<'a> Analysis<'a> {
             provider: candidate::reference_provider(text, place.provider),
             dynamic: false,
             strength: place.strength,
+            weights: None,
         });
     }
 
@@ -1077,6 +1117,7 @@ impl<'a> Analysis<'a> {
             provider: place.provider,
             dynamic: true,
             strength: Strength::Strong,
+            weights: None,
         });
     }
 
