@@ -632,7 +632,7 @@ fn a_baseline_hides_known_findings_and_reports_new_and_gone_ones() {
     );
     assert_eq!(written.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&written.stderr)
-        .contains("wrote 4 findings to the baseline baseline.json"));
+        .contains("wrote 3 findings to the baseline baseline.json"));
     // Lines shift, alpaca goes, a new non-commercial model arrives.
     std::fs::write(dir.path().join("app.py"), "import os\n\nb = AutoModel.from_pretrained(\"lmsys/vicuna-7b-v1.3\")\nc = AutoModel.from_pretrained(\"mosaicml/mpt-7b-chat\")\n").unwrap();
     let output = modelgate(

@@ -138,6 +138,25 @@ fn user_thresholds_on_both_sides_of_700_million() {
     assert_scenario("users-above", 1);
 }
 
+/// One reference, one error: a research-only licence used commercially is
+/// MG003, with the commercial-use verdict (MG002) as its note.
+#[test]
+fn a_research_only_model_used_commercially_is_one_error() {
+    let (value, _) = json("denied");
+    let on_line_2: Vec<&Value> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"] == "app.py" && f["line"] == 2 && f["severity"] == "error")
+        .collect();
+    assert_eq!(on_line_2.len(), 1, "{on_line_2:?}");
+    assert_eq!(on_line_2[0]["code"], "MG003");
+    assert_eq!(
+        on_line_2[0]["notes"][0],
+        "Mistral AI Research License (MRL-0.1) does not grant commercial use either (MG002)"
+    );
+}
+
 #[test]
 fn a_monthly_revenue_limit_is_passed_above_twelve_months_of_it() {
     let (value, _) = json("revenue-monthly-above");

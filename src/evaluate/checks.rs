@@ -268,7 +268,11 @@ fn non_commercial(
     license: &License,
     cx: &Context<'_>,
 ) -> Option<Finding> {
-    if cx.policy.use_.value != Use::Commercial || license.commercial_use != CommercialUse::Forbidden
+    // A research-only licence used commercially is one finding, the more
+    // specific MG003, which carries this one as a note (one reference, one error).
+    if cx.policy.use_.value != Use::Commercial
+        || license.commercial_use != CommercialUse::Forbidden
+        || license.research_only
     {
         return None;
     }
@@ -299,8 +303,17 @@ fn research_only(
         model_text(r),
         license.id
     );
+    let mut finding = Finding::about(Code::ResearchOnly, message, index, r);
+    if cx.policy.use_.value == Use::Commercial && license.commercial_use == CommercialUse::Forbidden
+    {
+        finding = finding.note(format!(
+            "{} does not grant commercial use either ({})",
+            license.name,
+            Code::NonCommercial.info().id
+        ));
+    }
     Some(
-        Finding::about(Code::ResearchOnly, message, index, r)
+        finding
             .help(alternative_help(r, license, cx))
             .label(&cx.policy.use_, "the project is not declared research here"),
     )
