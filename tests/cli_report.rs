@@ -411,3 +411,77 @@ fn the_eu_clause_is_an_obligation_of_multimodal_llama_models_only() {
         .iter()
         .any(|k| k == "user-threshold"));
 }
+
+/// The BOM names the scanned project (Cargo.toml, pyproject.toml or
+/// package.json, else the folder) and each catalog model's licensor.
+#[test]
+fn cyclonedx_names_the_project_and_each_models_licensor() {
+    let bom = |repo: &Path| -> serde_json::Value {
+        let output = modelgate(repo, &["report", ".", "--format", "cyclonedx"]);
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let pyproject = bom(&here().join("fixtures/repos/pyproject"));
+    assert_eq!(
+        pyproject["metadata"]["component"],
+        serde_json::json!({"type": "application", "bom-ref": "root", "name": "notebook-lab", "version": "0.1.0"})
+    );
+
+    let repo = tempfile::tempdir().unwrap();
+    common::write(
+        repo.path(),
+        "app.py",
+        b"from openai import OpenAI\nOpenAI().chat.completions.create(model=\"gpt-4o\", messages=[])\nAutoModel.from_pretrained(\"TheBloke/Llama-2-7B-Chat-GGUF\")\n",
+    );
+    common::write(
+        repo.path(),
+        "package.json",
+        br#"{"name": "chat-app", "version": "2.1.0"}"#,
+    );
+    let v = bom(repo.path());
+    assert_eq!(v["metadata"]["component"]["name"], "chat-app");
+    assert_eq!(v["metadata"]["component"]["version"], "2.1.0");
+    let suppliers: Vec<(String, String)> = v["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_string(),
+                c["supplier"]["name"].as_str().unwrap_or("-").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        suppliers,
+        [
+            ("Llama-2-7B-Chat-GGUF".to_string(), "meta-llama".to_string()),
+            ("gpt-4o".to_string(), "OpenAI".to_string()),
+        ]
+    );
+    // Cargo.toml comes first; a malformed one is passed over for the next.
+    common::write(
+        repo.path(),
+        "Cargo.toml",
+        b"[package]\nname = \"chat-core\"\nversion = \"0.3.0\"\n",
+    );
+    assert_eq!(
+        bom(repo.path())["metadata"]["component"]["name"],
+        "chat-core"
+    );
+    common::write(repo.path(), "Cargo.toml", b"[package\nname = ");
+    assert_eq!(
+        bom(repo.path())["metadata"]["component"]["name"],
+        "chat-app"
+    );
+    std::fs::remove_file(repo.path().join("package.json")).unwrap();
+    let folder = repo
+        .path()
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let v = bom(repo.path());
+    assert_eq!(v["metadata"]["component"]["name"], folder.as_str());
+    assert!(v["metadata"]["component"].get("version").is_none());
+}

@@ -73,6 +73,11 @@ fn repositories() -> (Vec<(String, PathBuf)>, tempfile::TempDir) {
         ("waivers".to_string(), here().join("fixtures/repos/waivers")),
         ("report".to_string(), here().join("fixtures/repos/report")),
         ("hostile".to_string(), hostile.path().to_path_buf()),
+        // A project that names itself (pyproject.toml): the BOM's metadata.component.
+        (
+            "pyproject".to_string(),
+            here().join("fixtures/repos/pyproject"),
+        ),
     ];
     (repos, hostile)
 }

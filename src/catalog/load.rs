@@ -861,6 +861,7 @@ fn license_from(p: &Parsed<RawLicense>) -> License {
         territory_restriction: raw.territory_restriction.clone(),
         territory_applies_to: raw.territory_applies_to,
         attribution: raw.attribution.clone(),
+        licensor: raw.licensor.clone(),
         confidence: raw.confidence,
         source: raw
             .source

@@ -38,6 +38,7 @@ pub struct License {
     pub territory_restriction: String,
     pub territory_applies_to: TerritoryScope,
     pub attribution: String,
+    pub licensor: Option<String>,
     pub confidence: Confidence,
     pub source: String,
     pub notes: Vec<String>,

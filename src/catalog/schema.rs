@@ -165,6 +165,10 @@ pub struct RawLicense {
     pub territory_applies_to: TerritoryScope,
     /// The notice the licence requires, verbatim; empty if none.
     pub attribution: String,
+    /// Who grants it, where one party does (API terms: `OpenAI`); absent for
+    /// licences anyone can use (Apache-2.0: the model's publisher grants it).
+    #[serde(default)]
+    pub licensor: Option<String>,
     pub confidence: Confidence,
     /// Where the terms were read.
     pub source: Option<Spanned<String>>,

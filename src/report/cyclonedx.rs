@@ -40,12 +40,21 @@ pub fn bom(inv: &Inventory<'_>) -> Value {
         .iter()
         .filter_map(|c| c.get("bom-ref").cloned())
         .collect();
-    let root_name = inv
+    let folder = inv
         .title
         .rsplit('/')
         .next()
         .unwrap_or(&inv.title)
         .to_string();
+    let (root_name, root_version) = project_identity(&inv.run.root_path).unwrap_or((folder, None));
+    let mut root = json!({
+        "type": "application",
+        "bom-ref": "root",
+        "name": root_name,
+    });
+    if let (Some(version), Value::Object(map)) = (root_version, &mut root) {
+        map.insert("version".to_string(), Value::String(version));
+    }
     let mut bom = json!({
         "bomFormat": "CycloneDX",
         "specVersion": "1.6",
@@ -62,11 +71,7 @@ pub fn bom(inv: &Inventory<'_>) -> Value {
                     ],
                 }],
             },
-            "component": {
-                "type": "application",
-                "bom-ref": "root",
-                "name": root_name,
-            },
+            "component": root,
             "properties": [
                 {"name": "modelgate:policy", "value": inv.run.policy_display},
                 {"name": "modelgate:rules-version", "value": inv.rules_version},
@@ -102,6 +107,9 @@ fn component(group: &ModelGroup<'_>, catalog: &Catalog, refs: &mut BTreeSet<Stri
         c.insert("group".into(), json!(namespace));
     }
     c.insert("name".into(), json!(name));
+    if let Some(supplier) = licensor(group, catalog) {
+        c.insert("supplier".into(), json!({ "name": supplier }));
+    }
     if let Some(purl) = purl(&group.name, provider(group, catalog)) {
         c.insert("purl".into(), json!(purl));
     }
@@ -174,6 +182,66 @@ fn provider<'a>(group: &'a ModelGroup<'_>, catalog: &'a Catalog) -> Option<&'a s
         .resolve(&group.name)
         .map(|r| r.model.provider.as_str())
         .or(group.provider)
+}
+
+/// The scanned project's name and version, from the first of `Cargo.toml`
+/// (`[package]`), `pyproject.toml` (`[project]`, then `[tool.poetry]`) and
+/// `package.json` at the root that names it; `None` when none does (the
+/// folder's name is used then). An unreadable or malformed manifest is passed over.
+fn project_identity(root: &std::path::Path) -> Option<(String, Option<String>)> {
+    let read = |name: &str| std::fs::read_to_string(root.join(name)).ok();
+    let from_toml = |text: String, tables: &[&[&str]]| {
+        let value: toml::Value = toml::from_str(&text).ok()?;
+        tables.iter().find_map(|path| {
+            let table = path.iter().try_fold(&value, |v, key| v.get(key))?;
+            let name = table.get("name")?.as_str()?.to_string();
+            let version = table
+                .get("version")
+                .and_then(toml::Value::as_str)
+                .map(str::to_string);
+            Some((name, version))
+        })
+    };
+    let named = |identity: &(String, Option<String>)| !identity.0.trim().is_empty();
+    read("Cargo.toml")
+        .and_then(|t| from_toml(t, &[&["package"]]))
+        .filter(named)
+        .or_else(|| {
+            read("pyproject.toml")
+                .and_then(|t| from_toml(t, &[&["project"], &["tool", "poetry"]]))
+                .filter(named)
+        })
+        .or_else(|| {
+            let value: Value = serde_json::from_str(&read("package.json")?).ok()?;
+            let name = value.get("name")?.as_str()?.to_string();
+            let version = value
+                .get("version")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            Some((name, version)).filter(named)
+        })
+}
+
+/// Who grants the licence of a catalog model: the licence's own licensor
+/// (API terms: OpenAI, Anthropic …), else the organisation of the entry in
+/// the lineage that carries the licence (`meta-llama` for a GGUF of Llama,
+/// `tatsu-lab` for Alpaca's diff).
+fn licensor(group: &ModelGroup<'_>, catalog: &Catalog) -> Option<String> {
+    if group.status != Status::Resolved || group.license_source != Some(LicenseSource::Catalog) {
+        return None;
+    }
+    if let Some(licensor) = group.license.and_then(|l| l.licensor.clone()) {
+        return Some(licensor);
+    }
+    let resolved = catalog.resolve(&group.name)?;
+    let (model, id) = resolved.model_lineage().iter().find_map(|id| {
+        let (index, _, concrete) = catalog.lookup(id)?;
+        let model = &catalog.models[index];
+        model.license.is_some().then_some((model, concrete))
+    })?;
+    let (org, _) = split_name(&id);
+    org.filter(|_| model.provider == "huggingface")
+        .map(str::to_string)
 }
 
 /// The licence entry: an SPDX `id` only when the rule set records one.
