@@ -142,6 +142,16 @@ impl LineIndex {
 }
 
 /// `700000000` → `700,000,000`, for limits in messages.
+/// `1 error`, `2 errors`, `1 baseline entry`: a count with its noun in the
+/// right number (`plural` is the noun's plural form).
+pub fn count(n: usize, singular: &str, plural: &str) -> String {
+    if n == 1 {
+        format!("1 {singular}")
+    } else {
+        format!("{n} {plural}")
+    }
+}
+
 pub fn group_thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);

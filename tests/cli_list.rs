@@ -234,7 +234,7 @@ fn verbose_table_lists_skipped_files_on_stderr() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(
         stderr,
-        "skipped binary.py: binary file (NUL byte in the first 8 KiB)\n1 references in 1 files scanned; 1 files skipped\n"
+        "skipped binary.py: binary file (NUL byte in the first 8 KiB)\n1 reference in 1 file scanned; 1 file skipped\n"
     );
 }
 

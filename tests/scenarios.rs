@@ -275,7 +275,7 @@ error[MG004]: `meta-llama/Llama-3.1-8B-Instruct` allows at most 700,000,000 mont
         stderr.contains("= help: request a licence from the licensor"),
         "{stderr}"
     );
-    assert!(stderr.ends_with("1 errors, 0 warnings, 1 infos (0 waived) in 1 references; 1 files scanned, 0 skipped; policy: modelgate.toml\n"), "{stderr}");
+    assert!(stderr.ends_with("1 error, 0 warnings, 1 info (0 waived) in 1 reference; 1 file scanned, 0 skipped; policy: modelgate.toml\n"), "{stderr}");
 }
 
 #[test]

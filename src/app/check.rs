@@ -41,7 +41,8 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, AppError> {
     if let Some(path) = &args.write_baseline {
         let count = baseline::write(path, &run)?;
         report::short::note(&format!(
-            "wrote {count} findings to the baseline {}",
+            "wrote {} to the baseline {}",
+            crate::text::count(count, "finding", "findings"),
             path.display()
         ))?;
         return Ok(Outcome::Clean);
@@ -50,7 +51,9 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, AppError> {
         let stale = baseline::apply(path, &mut run)?;
         if stale > 0 {
             report::short::note(&format!(
-                "{stale} baseline entries no longer occur in {}: rerun with --write-baseline to drop them",
+                "{} no longer {} in {}: rerun with --write-baseline to drop them",
+                crate::text::count(stale, "baseline entry", "baseline entries"),
+                if stale == 1 { "occurs" } else { "occur" },
                 path.display()
             ))?;
         }
@@ -227,8 +230,8 @@ fn load_policy_and_rules(
     if !loaded.diagnostics.is_empty() {
         diagnostics::emit_to_stderr(&files, &loaded.diagnostics, args.color)?;
         return Err(AppError::Usage(UsageError(format!(
-            "{} problems in the policy",
-            loaded.diagnostics.len()
+            "{} in the policy",
+            crate::text::count(loaded.diagnostics.len(), "problem", "problems")
         ))));
     }
     Ok((rules, loaded.policy, files))

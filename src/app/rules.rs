@@ -55,8 +55,8 @@ fn run_check(dir: Option<&Path>, color: ColorWhen) -> Result<Outcome, AppError> 
     )?;
     if loaded.has_errors() {
         return Err(AppError::Usage(UsageError(format!(
-            "{} problems in the rule files",
-            loaded.diagnostics.len()
+            "{} in the rule files",
+            crate::text::count(loaded.diagnostics.len(), "problem", "problems")
         ))));
     }
     Ok(Outcome::Clean)
@@ -91,8 +91,8 @@ pub fn load_rule_set(extra: &[PathBuf], color: ColorWhen) -> Result<Loaded, AppE
     if loaded.has_errors() {
         report(&loaded, color)?;
         return Err(AppError::Usage(UsageError(format!(
-            "{} problems in the rule files",
-            loaded.diagnostics.len()
+            "{} in the rule files",
+            crate::text::count(loaded.diagnostics.len(), "problem", "problems")
         ))));
     }
     Ok(loaded)

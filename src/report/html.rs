@@ -5,6 +5,7 @@
 //! Content-Security-Policy allows only the page's own style and script (by
 //! hash), so even a missed escape could not run code.
 
+use crate::text::count;
 use std::fmt::Write as _;
 use std::io::Write;
 
@@ -80,8 +81,11 @@ fn render_into(h: &mut String, inv: &Inventory<'_>) -> std::fmt::Result {
     };
     writeln!(
         h,
-        "<p class=\"verdict {class}\">{verdict}: {} models in {} references across {} files scanned ({} skipped).</p>",
-        s.models, s.references, s.files_scanned, s.files_skipped
+        "<p class=\"verdict {class}\">{verdict}: {} in {} across {} scanned ({} skipped).</p>",
+        count(s.models, "model", "models"),
+        count(s.references, "reference", "references"),
+        count(s.files_scanned, "file", "files"),
+        s.files_skipped
     )?;
     writeln!(h, "<div class=\"cards\">")?;
     writeln!(

@@ -107,14 +107,15 @@ fn summary(err: &mut dyn std::io::Write, run: &CheckRun, verbose: bool) -> std::
     if verbose {
         crate::report::write_skipped(err, &run.scan.skipped)?;
     }
+    use crate::text::count as n;
     writeln!(
         err,
-        "{} errors, {} warnings, {} infos ({waived} waived) in {} references; {} files scanned, {} skipped; policy: {}",
-        count(Severity::Error),
-        count(Severity::Warn),
-        count(Severity::Info),
-        run.references.len(),
-        run.scan.files_scanned,
+        "{}, {}, {} ({waived} waived) in {}; {} scanned, {} skipped; policy: {}",
+        n(count(Severity::Error), "error", "errors"),
+        n(count(Severity::Warn), "warning", "warnings"),
+        n(count(Severity::Info), "info", "infos"),
+        n(run.references.len(), "reference", "references"),
+        n(run.scan.files_scanned, "file", "files"),
         run.scan.skipped.len(),
         visible(&run.policy_display)
     )

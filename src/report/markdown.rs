@@ -3,6 +3,7 @@
 //! pull-request comment. Every string from the scanned repository goes through
 //! `text` or `code`, so it can neither break a table nor inject HTML.
 
+use crate::text::count;
 use std::fmt::Write as _;
 use std::io::Write;
 
@@ -41,8 +42,11 @@ fn render_into(md: &mut String, inv: &Inventory<'_>) -> std::fmt::Result {
     let verdict = if s.errors > 0 { "**fails**" } else { "passes" };
     writeln!(
         md,
-        "The check {verdict}: {} models in {} references across {} files scanned ({} skipped).\n",
-        s.models, s.references, s.files_scanned, s.files_skipped
+        "The check {verdict}: {} in {} across {} scanned ({} skipped).\n",
+        count(s.models, "model", "models"),
+        count(s.references, "reference", "references"),
+        count(s.files_scanned, "file", "files"),
+        s.files_skipped
     )?;
     writeln!(md, "| Licence category | Models |\n|---|---:|")?;
     for (category, count) in &s.by_category {

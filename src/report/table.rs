@@ -67,11 +67,12 @@ pub fn write_summary(
     } else {
         ""
     };
+    use crate::text::count;
     writeln!(
         err,
-        "{} references in {} files scanned; {} files skipped{hint}",
-        references,
-        scan.files_scanned,
-        scan.skipped.len()
+        "{} in {} scanned; {} skipped{hint}",
+        count(references, "reference", "references"),
+        count(scan.files_scanned, "file", "files"),
+        count(scan.skipped.len(), "file", "files")
     )
 }
