@@ -485,3 +485,28 @@ fn cyclonedx_names_the_project_and_each_models_licensor() {
     assert_eq!(v["metadata"]["component"]["name"], folder.as_str());
     assert!(v["metadata"]["component"].get("version").is_none());
 }
+
+/// A name the catalog knows by a family's pattern is named as written, the
+/// family in a note (never "`meta-llama/Llama-3.1-*` requires attribution").
+#[test]
+fn findings_name_what_was_written_and_note_the_family() {
+    let output = modelgate(
+        here(),
+        &["check", "fixtures/repos/report", "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let finding = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "deploy/Modelfile" && f["code"] == "MG006")
+        .expect("MG006 on the Modelfile");
+    assert_eq!(
+        finding["message"],
+        "`llama3.1:8b` requires attribution (licence `llama3.1`)"
+    );
+    assert_eq!(
+        finding["notes"][0],
+        "`llama3.1:8b` is of the catalog's family `meta-llama/Llama-3.1-*`"
+    );
+}

@@ -63,8 +63,13 @@ fn with_terms(mut finding: Finding, r: &ResolvedRef, license: &License) -> Findi
     finding
 }
 
+/// The model a message names: the catalog's id, or what was written when
+/// the catalog knows it only as a family's pattern.
 fn model_text(r: &ResolvedRef) -> &str {
-    r.model.as_deref().unwrap_or(&r.reference.text)
+    r.model
+        .as_deref()
+        .filter(|m| !crate::catalog::is_glob(m))
+        .unwrap_or(&r.reference.text)
 }
 
 fn waiver_help(code: Code) -> String {

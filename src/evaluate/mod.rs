@@ -54,6 +54,14 @@ pub struct Finding {
 
 impl Finding {
     fn about(code: Code, message: String, index: usize, r: &ResolvedRef) -> Finding {
+        // A name matched by a family's pattern (`llama3.1:8b` by
+        // `meta-llama/Llama-3.1-*`): the message names what was written, the
+        // note the family.
+        let family = r
+            .model
+            .as_deref()
+            .filter(|m| crate::catalog::is_glob(m))
+            .map(|m| format!("`{}` is of the catalog's family `{m}`", r.reference.text));
         Finding {
             code,
             severity: code.info().severity,
@@ -64,7 +72,7 @@ impl Finding {
             column: r.reference.column.0,
             model: r.model.clone(),
             license: r.license.clone(),
-            notes: Vec::new(),
+            notes: family.into_iter().collect(),
             help: None,
             policy_label: None,
             waived: None,
