@@ -30,6 +30,8 @@ fn main() {
         }
     }
     let mut code = format!("/// Identifies the built-in rule set's contents.\npub const BUILTIN_RULES_HASH: &str = \"{:08x}\";\n", hash >> 32);
+    // For `--version`, which clap takes as a literal.
+    println!("cargo:rustc-env=MODELGATE_RULES_HASH={:08x}", hash >> 32);
     code.push_str("/// Built-in rule files: (virtual path, contents).\npub static BUILTIN_RULES: &[(&str, &str)] = &[\n");
     for file in &files {
         let relative = file

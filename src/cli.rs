@@ -9,7 +9,15 @@ use crate::report::diagnostics::ColorWhen;
 #[derive(Debug, Parser)]
 #[command(
     name = "modelgate",
-    version,
+    // The rule set is part of what a run decides: name it with the tool's version.
+    version = concat!(
+        env!("CARGO_PKG_VERSION"),
+        " (rule set ",
+        env!("CARGO_PKG_VERSION"),
+        "+rules.",
+        env!("MODELGATE_RULES_HASH"),
+        ")"
+    ),
     about = "Finds the AI models a repository uses and checks them against their licences."
 )]
 pub struct Cli {

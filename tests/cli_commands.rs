@@ -720,3 +720,20 @@ fn test_models_are_listed_and_never_judged() {
         .collect();
     assert_eq!(findings, [("MG009".to_string(), 3)]);
 }
+
+/// `--version` names the rule set too: the same version the outputs record.
+#[test]
+fn version_names_the_rule_set() {
+    let version = modelgate(here(), &["--version"]);
+    assert_eq!(version.status.code(), Some(0));
+    let list = modelgate(here(), &["list", "fixtures/demo", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let rules = json["tool"]["rules_version"].as_str().unwrap();
+    assert_eq!(
+        String::from_utf8(version.stdout).unwrap(),
+        format!(
+            "modelgate {} (rule set {rules})\n",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+}
