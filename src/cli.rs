@@ -34,9 +34,12 @@ impl Cli {
                 args.format != CheckFormat::Human && args.write_baseline.is_none()
             }
             Command::Report(args) => args.output.is_none(),
-            Command::List(_) | Command::Explain(_) | Command::Show(_) | Command::Licenses(_) => {
-                true
-            }
+            Command::List(_)
+            | Command::Explain(_)
+            | Command::Show(_)
+            | Command::Licenses(_)
+            | Command::Completions(_)
+            | Command::Manpage => true,
             Command::Init(_) | Command::Rules(_) => false,
         }
     }
@@ -60,6 +63,17 @@ pub enum Command {
     Rules(RulesArgs),
     /// List the licence families of the rule set with their category and commercial-use verdict.
     Licenses(LicensesArgs),
+    /// Print a shell completion script (`modelgate completions bash > /etc/bash_completion.d/modelgate`).
+    Completions(CompletionsArgs),
+    /// Print the manual page in roff (`modelgate manpage > modelgate.1; man ./modelgate.1`).
+    Manpage,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

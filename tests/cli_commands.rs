@@ -737,3 +737,21 @@ fn version_names_the_rule_set() {
         )
     );
 }
+
+/// Completion scripts and the manual page come from the command line's own
+/// definition (loading them in the shells and groff: tests/consumers.rs).
+#[test]
+fn completions_and_manpage_are_printed_on_stdout() {
+    let bash = modelgate(here(), &["completions", "bash"]);
+    assert_eq!(bash.status.code(), Some(0));
+    assert!(String::from_utf8(bash.stdout)
+        .unwrap()
+        .starts_with("_modelgate() {\n"));
+    let unknown = modelgate(here(), &["completions", "tcsh"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let man = modelgate(here(), &["manpage"]);
+    assert_eq!(man.status.code(), Some(0));
+    let page = String::from_utf8(man.stdout).unwrap();
+    assert!(page.contains(".TH modelgate 1"), "{page}");
+    assert!(page.contains("modelgate\\-completions(1)"), "{page}");
+}

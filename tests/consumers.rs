@@ -525,3 +525,68 @@ fn pre_commit_hook_fails_on_a_violation_and_passes_after_the_fix() {
         "use mistral"
     );
 }
+
+/// The completion scripts load in the shells they are for: bash registers the
+/// completion function, zsh and fish parse the script without error.
+#[test]
+#[ignore = "needs bash, zsh and fish: run by .ci/run"]
+fn completions_load_in_bash_zsh_and_fish() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = |shell: &str| {
+        let output = modelgate(dir.path(), &["completions", shell]);
+        assert_eq!(output.status.code(), Some(0), "{shell}");
+        let file = dir.path().join(format!("modelgate.{shell}"));
+        std::fs::write(&file, &output.stdout).unwrap();
+        file
+    };
+    let bash = script("bash");
+    let output = run(Command::new("bash").arg("-c").arg(format!(
+        "source '{}' && complete -p modelgate",
+        bash.display()
+    )));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(
+        text(&output.stdout),
+        "complete -o bashdefault -o default -o nosort -F _modelgate modelgate\n"
+    );
+    let zsh = script("zsh");
+    let output = run(Command::new("zsh").arg("-n").arg(&zsh));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let fish = script("fish");
+    let output = run(Command::new("fish").arg("--no-execute").arg(&fish));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+}
+
+/// The manual page renders with groff's man macros without a warning, and
+/// lists every command.
+#[test]
+#[ignore = "needs groff: run by .ci/run"]
+fn manpage_renders_with_groff_without_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = modelgate(dir.path(), &["manpage"]);
+    assert_eq!(output.status.code(), Some(0));
+    let page = dir.path().join("modelgate.1");
+    std::fs::write(&page, &output.stdout).unwrap();
+    let rendered = run(Command::new("groff")
+        // -k: preconv, as man(1) runs it, for the UTF-8 of the help texts.
+        .args(["-k", "-man", "-Tutf8", "-ww"])
+        .arg(&page)
+        .env("GROFF_NO_SGR", "1"));
+    assert!(rendered.status.success(), "{}", text(&rendered.stderr));
+    assert_eq!(text(&rendered.stderr), "", "groff warns");
+    let page = text(&rendered.stdout);
+    for command in [
+        "check",
+        "list",
+        "report",
+        "show",
+        "rules",
+        "completions",
+        "manpage",
+    ] {
+        assert!(
+            page.contains(&format!("modelgate-{command}(1)")),
+            "{command}: {page}"
+        );
+    }
+}

@@ -10,6 +10,8 @@ pub mod report;
 pub mod rules;
 pub mod show;
 
+use std::io::Write as _;
+
 use crate::cli::{Cli, Command};
 
 /// How a command ended, mapped to the process exit code by `main`.
@@ -62,5 +64,27 @@ pub fn run(cli: Cli) -> Result<Outcome, AppError> {
         Command::Show(args) => show::run(&args),
         Command::Rules(args) => rules::run(&args),
         Command::Licenses(args) => licenses::run(&args),
+        Command::Completions(args) => completions(args.shell),
+        Command::Manpage => manpage(),
     }
+}
+
+/// `modelgate completions SHELL`: the completion script clap derives from
+/// the command line's definition, so it never falls behind it.
+fn completions(shell: clap_complete::Shell) -> Result<Outcome, AppError> {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    let mut out = std::io::stdout().lock();
+    clap_complete::generate(shell, &mut command, "modelgate", &mut out);
+    out.flush()?;
+    Ok(Outcome::Clean)
+}
+
+/// `modelgate manpage`: modelgate(1) in roff, from the same definition.
+fn manpage() -> Result<Outcome, AppError> {
+    use clap::CommandFactory;
+    let mut out = std::io::stdout().lock();
+    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+    out.flush()?;
+    Ok(Outcome::Clean)
 }
