@@ -26,13 +26,11 @@ pub struct Cli {
 }
 
 impl Cli {
-    /// Whether the command's result goes to standard output (human `check`
-    /// diagnostics go to stderr; `report -o` and baseline writes to files).
+    /// Whether the command's result goes to standard output (`check -o`,
+    /// `report -o` and baseline writes go to files).
     pub fn writes_to_stdout(&self) -> bool {
         match &self.command {
-            Command::Check(args) => {
-                args.format != CheckFormat::Human && args.write_baseline.is_none()
-            }
+            Command::Check(args) => args.output.is_none() && args.write_baseline.is_none(),
             Command::Report(args) => args.output.is_none(),
             Command::List(_)
             | Command::Explain(_)
@@ -201,6 +199,10 @@ pub struct CheckArgs {
     /// Record today's findings as the baseline and exit 0.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Write the findings to FILE instead of stdout (without colour); the
+    /// exit code is the same.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -222,6 +222,7 @@ pub fn pipeline_tree(files: &[(&str, &[u8])], dir: &std::path::Path) {
         include_info: true,
         baseline: None,
         write_baseline: None,
+        output: None,
     };
     // A broken policy is exit 2 with its diagnostics, checked by the policy target.
     let Ok(run) = check::check(&args) else {

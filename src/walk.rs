@@ -32,6 +32,9 @@ pub struct WalkOptions {
     pub max_file_size: u64,
     pub exclude: Vec<String>,
     pub extract: ExtractOptions,
+    /// modelgate's own files (a baseline, an `-o` output): never scanned, as
+    /// their model names are this tool's words, not the project's code.
+    pub own_files: Vec<PathBuf>,
 }
 
 impl Default for WalkOptions {
@@ -41,8 +44,18 @@ impl Default for WalkOptions {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             exclude: Vec::new(),
             extract: ExtractOptions::default(),
+            own_files: Vec::new(),
         }
     }
+}
+
+/// A file's path with its directory resolved (the file itself may not exist
+/// yet, as an output about to be written): how own files are compared.
+fn resolved_path(path: &Path) -> Option<PathBuf> {
+    let absolute = std::env::current_dir().ok()?.join(path);
+    let name = absolute.file_name()?;
+    let parent = absolute.parent()?.canonicalize().ok()?;
+    Some(parent.join(name))
 }
 
 /// What to scan: a root that output paths are relative to, and the paths given.
@@ -146,6 +159,12 @@ fn walk_directories(
         builder.add(dir);
     }
     let filter_context = context.clone();
+    let own_files: Vec<PathBuf> = context
+        .options
+        .own_files
+        .iter()
+        .filter_map(|p| resolved_path(p))
+        .collect();
     builder
         .hidden(false)
         .follow_links(false)
@@ -155,7 +174,12 @@ fn walk_directories(
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             let name = entry.file_name().to_str().unwrap_or("");
             let vcs_dir = is_dir && VCS_DIRS.contains(&name);
-            !vcs_dir && !filter_context.excluded(entry.path(), is_dir)
+            let own = !is_dir
+                && own_files
+                    .iter()
+                    .any(|own| own.file_name() == Some(entry.file_name()))
+                && resolved_path(entry.path()).is_some_and(|p| own_files.contains(&p));
+            !vcs_dir && !own && !filter_context.excluded(entry.path(), is_dir)
         });
     builder.build_parallel().run(|| {
         let mut worker = Worker::new(context.clone(), results.clone());

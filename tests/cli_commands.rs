@@ -311,10 +311,10 @@ fn a_reupload_whose_base_is_unknown_names_the_base() {
     .unwrap();
     let output = modelgate(dir.path(), &["check", "project", "--rules", "rules"]);
     assert_eq!(output.status.code(), Some(0));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
-        stderr.contains("warning[MG009]: `acme-quant/Chat-9B-GGUF` is derived from `acme/Chat-9B`, which is not in the catalog"),
-        "{stderr}"
+        stdout.contains("warning[MG009]: `acme-quant/Chat-9B-GGUF` is derived from `acme/Chat-9B`, which is not in the catalog"),
+        "{stdout}"
     );
     let output = modelgate(
         dir.path(),
@@ -754,4 +754,68 @@ fn completions_and_manpage_are_printed_on_stdout() {
     let page = String::from_utf8(man.stdout).unwrap();
     assert!(page.contains(".TH modelgate 1"), "{page}");
     assert!(page.contains("modelgate\\-completions(1)"), "{page}");
+}
+
+/// `check -o FILE` writes the findings there, in any format, with the exit
+/// code of the check; a later run never scans that file (or a baseline).
+#[test]
+fn check_writes_to_a_file_and_never_scans_its_own_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("app.py"),
+        "m = AutoModel.from_pretrained(\"tatsu-lab/alpaca-7b-wdiff\")\n",
+    )
+    .unwrap();
+    let human = modelgate(dir.path(), &["check", ".", "-o", "findings.txt"]);
+    assert_eq!(human.status.code(), Some(1));
+    assert!(human.stdout.is_empty());
+    let written = std::fs::read_to_string(dir.path().join("findings.txt")).unwrap();
+    assert!(
+        written
+            .starts_with("error[MG002]: `tatsu-lab/alpaca-7b-wdiff` may not be used commercially"),
+        "{written}"
+    );
+    assert!(!written.contains('\u{1b}'), "no colour in a file");
+    // A JSON findings file names the model under a `model` key; a run that
+    // writes it again does not take it for configuration.
+    for _ in 0..2 {
+        let json = modelgate(
+            dir.path(),
+            &["check", ".", "--format", "json", "-o", "findings.json"],
+        );
+        assert_eq!(json.status.code(), Some(1));
+    }
+    let value: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("findings.json")).unwrap()).unwrap();
+    assert_eq!(value["summary"]["files_scanned"], 1, "{value}");
+    let paths: Vec<&str> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(paths.iter().all(|p| *p == "app.py"), "{paths:?}");
+    std::fs::remove_file(dir.path().join("findings.json")).unwrap();
+    let wrote = modelgate(
+        dir.path(),
+        &["check", ".", "--write-baseline", "baseline.json"],
+    );
+    assert_eq!(wrote.status.code(), Some(0));
+    let listed = modelgate(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "json",
+        ],
+    );
+    let value: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(value["summary"]["files_scanned"], 1, "{value}");
+    // `list` names no own file: the baseline is scanned there, as any JSON.
+    let list = modelgate(dir.path(), &["list", ".", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(value["summary"]["files_scanned"], 2, "{value}");
 }

@@ -361,7 +361,7 @@ fn report_writes_to_a_file_and_fails_cleanly_when_it_cannot() {
         ],
     );
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot write the report to"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot write to"));
 }
 
 #[test]

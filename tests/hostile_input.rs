@@ -183,7 +183,7 @@ fn a_diagnostic_on_a_minified_line_quotes_a_window_with_the_exact_column() {
     write(dir.path(), "app.min.js", source.as_bytes());
     let output = run(dir.path(), &["check", ".", "--color", "never"]);
     assert_eq!(output.status.code(), Some(1));
-    let err = text(&output.stderr);
+    let err = text(&output.stdout);
     let column = source.find("chavinlo").unwrap() + 1;
     assert!(
         err.contains(&format!("app.min.js:1:{column}")),
@@ -215,7 +215,7 @@ fn huge_weight_files_are_never_read_and_diagnostics_show_their_header_facts() {
     }
     let output = run(root, &["check", ".", "--color", "never"]);
     assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
-    let err = text(&output.stderr);
+    let err = text(&output.stdout);
     assert!(
         err.contains("config-json: base model chavinlo/alpaca-native"),
         "{err}"
@@ -312,7 +312,8 @@ fn failed_writes_are_exit_2_and_name_the_file() {
     for script in [
         "\"$1\" list . --format json > /dev/full",
         "\"$1\" check . --format short > /dev/full",
-        "\"$1\" check . 2> /dev/full",
+        "\"$1\" check . > /dev/full",
+        "\"$1\" check . >&-",
         "\"$1\" check . --format json >&-",
         "\"$1\" list . >&-",
         "\"$1\" report . >&-",
@@ -325,11 +326,14 @@ fn failed_writes_are_exit_2_and_name_the_file() {
             text(&output.stderr)
         );
     }
-    // Closed stdout is only an error for what writes there: human `check`
-    // prints to stderr, `report -o` to its file.
-    assert_eq!(shell("\"$1\" check . >&-").status.code(), Some(0));
+    // Closed stdout is only an error for what writes there: `check -o` and
+    // `report -o` write to their file.
     assert_eq!(
         shell("\"$1\" report . -o out.md >&-").status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        shell("\"$1\" check . -o out.txt >&-").status.code(),
         Some(0)
     );
     let closed = shell("\"$1\" check . --format json >&-");

@@ -256,7 +256,9 @@ fn a_broken_rules_file_is_a_diagnostic_with_a_span_and_exit_2() {
 fn human_output_labels_the_reference_and_the_policy_line() {
     let output = check("users-above", &["--color", "never"]);
     assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    // Findings are the check's output: stdout, with nothing on stdout.
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    let stdout = String::from_utf8_lossy(&output.stdout);
     let expected = "\
 error[MG004]: `meta-llama/Llama-3.1-8B-Instruct` allows at most 700,000,000 monthly active users without a separate licence (licence `llama3.1`)
   ┌─ app.py:1:47
@@ -265,17 +267,17 @@ error[MG004]: `meta-llama/Llama-3.1-8B-Instruct` allows at most 700,000,000 mont
   │                                               ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ from_pretrained (code)
   │
   ┌─ ";
-    assert!(stderr.starts_with(expected), "{stderr}");
-    assert!(stderr.contains("modelgate.toml:5:24\n  │\n5 │ monthly_active_users = 700_000_001\n  │                        ----------- declared here"), "{stderr}");
+    assert!(stdout.starts_with(expected), "{stdout}");
+    assert!(stdout.contains("modelgate.toml:5:24\n  │\n5 │ monthly_active_users = 700_000_001\n  │                        ----------- declared here"), "{stdout}");
     assert!(
-        stderr.contains("= the project declares 700,000,001 monthly active users"),
-        "{stderr}"
+        stdout.contains("= the project declares 700,000,001 monthly active users"),
+        "{stdout}"
     );
     assert!(
-        stderr.contains("= help: request a licence from the licensor"),
-        "{stderr}"
+        stdout.contains("= help: request a licence from the licensor"),
+        "{stdout}"
     );
-    assert!(stderr.ends_with("1 error, 0 warnings, 1 info (0 waived) in 1 reference; 1 file scanned, 0 skipped; policy: modelgate.toml\n"), "{stderr}");
+    assert!(stdout.ends_with("1 error, 0 warnings, 1 info (0 waived) in 1 reference; 1 file scanned, 0 skipped; policy: modelgate.toml\n"), "{stdout}");
 }
 
 #[test]

@@ -58,16 +58,26 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, AppError> {
             ))?;
         }
     }
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match args.format {
-        CheckFormat::Json => report::json::write_check(&mut out, &run)?,
-        CheckFormat::Short => report::short::write(&mut out, &run, args.scan.verbose)?,
-        CheckFormat::Github => report::github::write(&mut out, &run)?,
-        CheckFormat::Sarif => report::sarif::write(&mut out, &run, args.include_info)?,
-        CheckFormat::Human => report::human::write(&run, args.color, args.scan.verbose)?,
+    match &args.output {
+        Some(path) => {
+            let mut rendered = Vec::new();
+            match args.format {
+                CheckFormat::Human => rendered.extend_from_slice(
+                    report::human::render_plain(&run, args.scan.verbose).as_bytes(),
+                ),
+                _ => write_findings(&mut rendered, &run, args)?,
+            }
+            super::report::write_file(path, &rendered)?;
+        }
+        None if args.format == CheckFormat::Human => {
+            report::human::write(&run, args.color, args.scan.verbose)?;
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            write_findings(&mut out, &run, args)?;
+            out.flush()?;
+        }
     }
-    out.flush()?;
     let failed = run
         .findings
         .iter()
@@ -77,6 +87,20 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, AppError> {
     } else {
         Outcome::Clean
     })
+}
+
+/// The findings in a machine format (every format but human, which is
+/// coloured for a terminal or rendered plain for a file).
+fn write_findings(out: &mut dyn Write, run: &CheckRun, args: &CheckArgs) -> std::io::Result<()> {
+    match args.format {
+        CheckFormat::Json => report::json::write_check(out, run),
+        CheckFormat::Short => report::short::write(out, run, args.scan.verbose),
+        CheckFormat::Github => report::github::write(out, run),
+        CheckFormat::Sarif => report::sarif::write(out, run, args.include_info),
+        CheckFormat::Human => {
+            out.write_all(report::human::render_plain(run, args.scan.verbose).as_bytes())
+        }
+    }
 }
 
 /// The whole pipeline, without printing anything but configuration errors.
@@ -95,6 +119,12 @@ pub fn check(args: &CheckArgs) -> Result<CheckRun, AppError> {
     let (rules, policy, files) = load_policy_and_rules(found.as_ref(), &args.rules, args)?;
     let mut options = walk_options(&args.scan);
     options.exclude.extend(policy.exclude.iter().cloned());
+    options.own_files.extend(
+        [&args.output, &args.baseline, &args.write_baseline]
+            .into_iter()
+            .flatten()
+            .cloned(),
+    );
     options.extract.include_docs |= policy.include_docs.unwrap_or(false);
     if let Some(size) = policy.max_file_size {
         options.max_file_size = size;

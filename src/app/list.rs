@@ -60,5 +60,6 @@ pub fn walk_options(args: &ScanArgs) -> WalkOptions {
         extract: ExtractOptions {
             include_docs: args.include_docs,
         },
+        own_files: Vec::new(),
     }
 }

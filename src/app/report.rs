@@ -20,6 +20,8 @@ pub fn run(args: ReportArgs) -> Result<Outcome, AppError> {
         include_info: true,
         baseline: None,
         write_baseline: None,
+        // Not written by the check: named so that it is never scanned.
+        output: args.output.clone(),
     };
     let run = check::check(&check_args)?;
     let inv = inventory::build(&run);
@@ -64,10 +66,10 @@ pub fn run(args: ReportArgs) -> Result<Outcome, AppError> {
 /// directly, a file with other hard links is rewritten in place (so every link
 /// sees the report); any other regular file is replaced by a temporary file
 /// renamed over it, with the old file's permissions.
-fn write_file(path: &Path, content: &[u8]) -> Result<(), AppError> {
+pub(crate) fn write_file(path: &Path, content: &[u8]) -> Result<(), AppError> {
     let fail = |e: std::io::Error| {
         AppError::Usage(UsageError(format!(
-            "cannot write the report to {}: {e}",
+            "cannot write to {}: {e}",
             path.display()
         )))
     };

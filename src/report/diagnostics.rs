@@ -15,19 +15,50 @@ pub enum ColorWhen {
     Never,
 }
 
-/// Writes every diagnostic to stderr, coloured when it is a terminal (or when asked).
+/// Writes every diagnostic to stderr, coloured when it is a terminal (or when
+/// asked): the tool's own errors (rules, policy).
 pub fn emit_to_stderr<'f, F: Files<'f, FileId = usize>>(
     files: &'f F,
     diagnostics: &[Diagnostic<usize>],
     color: ColorWhen,
 ) -> std::io::Result<()> {
-    let choice = match color {
+    let choice = choice(color, std::io::stderr().is_terminal());
+    emit(
+        &termcolor::StandardStream::stderr(choice),
+        files,
+        diagnostics,
+    )
+}
+
+/// Writes every diagnostic to stdout, coloured when it is a terminal (or when
+/// asked): a check's findings, which belong with its output.
+pub fn emit_to_stdout<'f, F: Files<'f, FileId = usize>>(
+    files: &'f F,
+    diagnostics: &[Diagnostic<usize>],
+    color: ColorWhen,
+) -> std::io::Result<()> {
+    let choice = choice(color, std::io::stdout().is_terminal());
+    emit(
+        &termcolor::StandardStream::stdout(choice),
+        files,
+        diagnostics,
+    )
+}
+
+fn choice(color: ColorWhen, terminal: bool) -> termcolor::ColorChoice {
+    match color {
         ColorWhen::Always => termcolor::ColorChoice::Always,
         ColorWhen::Never => termcolor::ColorChoice::Never,
-        ColorWhen::Auto if std::io::stderr().is_terminal() => termcolor::ColorChoice::Auto,
+        ColorWhen::Auto if terminal => termcolor::ColorChoice::Auto,
         ColorWhen::Auto => termcolor::ColorChoice::Never,
-    };
-    let stream = termcolor::StandardStream::stderr(choice);
+    }
+}
+
+fn emit<'f, F: Files<'f, FileId = usize>>(
+    stream: &termcolor::StandardStream,
+    files: &'f F,
+    diagnostics: &[Diagnostic<usize>],
+) -> std::io::Result<()> {
     let mut lock = stream.lock();
     let config = term::Config::default();
     for diagnostic in diagnostics {

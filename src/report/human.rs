@@ -1,5 +1,5 @@
 //! `check --format human`: compiler-style diagnostics (codespan-reporting) on
-//! stderr, with the reference labelled in its file and, where a policy line
+//! stdout, with the reference labelled in its file and, where a policy line
 //! causes the finding, that line as a secondary label; then a summary.
 
 use codespan_reporting::diagnostic::{Diagnostic, Label};
@@ -11,10 +11,12 @@ use crate::report::diagnostics::{self, ColorWhen};
 use crate::report::excerpt::{ReportFiles, EXCERPT_IDS};
 use crate::report::visible;
 
+/// The findings and the summary on stdout, with the rest of a check's output
+/// (`check > out.txt`, `| less`, `| grep MG002` see them).
 pub fn write(run: &CheckRun, color: ColorWhen, verbose: bool) -> std::io::Result<()> {
-    diagnostics::emit_to_stderr(&files(run), &shown(run, verbose), color)?;
-    let mut err = std::io::stderr().lock();
-    summary(&mut err, run, verbose)
+    diagnostics::emit_to_stdout(&files(run), &shown(run, verbose), color)?;
+    let mut out = std::io::stdout().lock();
+    summary(&mut out, run, verbose)
 }
 
 /// The same text without colour, for tests and fuzzing.
