@@ -189,9 +189,17 @@ pub struct CheckArgs {
     /// Warnings fail the check too.
     #[arg(long)]
     pub deny_warnings: bool,
-    /// Include info-level findings in SARIF output.
+    /// Print info-level findings (obligations: attribution, use restrictions …)
+    /// in full; by default the human format summarises them in one line per
+    /// model, and SARIF leaves them out.
     #[arg(long)]
     pub include_info: bool,
+    /// Findings only: no summary line, no skipped files.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Leave out findings below this severity (human and short formats).
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = MinSeverity::Info)]
+    pub min_severity: MinSeverity,
     /// Report only findings that are not in this baseline (matched by fingerprint,
     /// robust to line shifts); baseline entries that no longer occur are listed.
     #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
@@ -203,6 +211,23 @@ pub struct CheckArgs {
     /// exit code is the same.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MinSeverity {
+    Info,
+    Warn,
+    Error,
+}
+
+impl MinSeverity {
+    pub fn severity(self) -> crate::codes::Severity {
+        match self {
+            MinSeverity::Info => crate::codes::Severity::Info,
+            MinSeverity::Warn => crate::codes::Severity::Warn,
+            MinSeverity::Error => crate::codes::Severity::Error,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

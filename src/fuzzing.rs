@@ -220,6 +220,8 @@ pub fn pipeline_tree(files: &[(&str, &[u8])], dir: &std::path::Path) {
         rules: Vec::new(),
         deny_warnings: false,
         include_info: true,
+        quiet: false,
+        min_severity: crate::cli::MinSeverity::Info,
         baseline: None,
         write_baseline: None,
         output: None,
@@ -240,10 +242,14 @@ pub fn pipeline_tree(files: &[(&str, &[u8])], dir: &std::path::Path) {
     });
     render("list-table", &|o| report::table::write(o, &run.references));
     render("human", &|o| {
-        o.extend_from_slice(report::human::render_plain(&run, true).as_bytes());
+        o.extend_from_slice(
+            report::human::render_plain(&run, report::human::HumanOptions::everything()).as_bytes(),
+        );
         Ok(())
     });
-    render("short", &|o| report::short::write(o, &run, false));
+    render("short", &|o| {
+        report::short::write(o, &run, false, crate::codes::Severity::Info)
+    });
     render("check-json", &|o| report::json::write_check(o, &run));
     render("github", &|o| report::github::write(o, &run));
     render("sarif", &|o| report::sarif::write(o, &run, true));

@@ -819,3 +819,67 @@ fn check_writes_to_a_file_and_never_scans_its_own_files() {
     let value: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
     assert_eq!(value["summary"]["files_scanned"], 2, "{value}");
 }
+
+/// The human format puts errors first, summarises info findings in one line
+/// per model, and shows three findings of one code about one model before
+/// counting the rest; `-v` and `--include-info` show everything; `--quiet`
+/// leaves out the summary; `--min-severity` the findings below it.
+#[test]
+fn human_output_keeps_the_signal_and_counts_the_noise() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut code =
+        String::from("m = AutoModel.from_pretrained(\"meta-llama/Llama-2-7b-chat-hf\")\n");
+    for n in 0..5 {
+        code.push_str(&format!(
+            "u{n} = AutoModel.from_pretrained(\"acme/unknown-chat\")\n"
+        ));
+    }
+    code.push_str("a = AutoModel.from_pretrained(\"tatsu-lab/alpaca-7b-wdiff\")\n");
+    std::fs::write(dir.path().join("app.py"), code).unwrap();
+    let run = |args: &[&str]| {
+        let mut all = vec!["check", ".", "--color", "never"];
+        all.extend_from_slice(args);
+        let output = modelgate(dir.path(), &all);
+        assert_eq!(output.status.code(), Some(1));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let headlines = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| !l.starts_with(' ') && !l.contains('│') && !l.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let default = run(&[]);
+    assert_eq!(
+        headlines(&default),
+        [
+            "error[MG002]: `tatsu-lab/alpaca-7b-wdiff` may not be used commercially (licence `cc-by-nc-4.0`)",
+            "warning[MG009]: `acme/unknown-chat` is not in the catalog: its licence cannot be checked",
+            "warning[MG009]: `acme/unknown-chat` is not in the catalog: its licence cannot be checked",
+            "warning[MG009]: `acme/unknown-chat` is not in the catalog: its licence cannot be checked",
+            "info: `meta-llama/Llama-2-7b-chat-hf`: user-threshold, attribution-required, use-restrictions (1 place)",
+            "info: `tatsu-lab/alpaca-7b-wdiff`: attribution-required (1 place)",
+            "(obligations of the models above, summarised; `--include-info` or `-v` prints them in full)",
+            "1 error, 5 warnings, 4 infos (0 waived) in 7 references; 1 file scanned, 0 skipped; policy: built-in default",
+        ]
+    );
+    assert!(
+        default.contains("= 2 more like this (5 places in all); `-v` lists every one"),
+        "{default}"
+    );
+    let verbose = run(&["-v"]);
+    assert_eq!(verbose.matches("warning[MG009]").count(), 5);
+    assert_eq!(verbose.matches("note[MG006]").count(), 2);
+    let infos = run(&["--include-info"]);
+    assert_eq!(infos.matches("warning[MG009]").count(), 3);
+    assert_eq!(infos.matches("note[MG007]").count(), 1);
+    assert!(!infos.contains("info: `"), "{infos}");
+    let quiet = run(&["--quiet", "--min-severity", "error"]);
+    assert_eq!(
+        headlines(&quiet),
+        ["error[MG002]: `tatsu-lab/alpaca-7b-wdiff` may not be used commercially (licence `cc-by-nc-4.0`)"]
+    );
+    let short = run(&["--format", "short", "--min-severity", "warn"]);
+    assert_eq!(short.lines().count(), 6, "{short}");
+    assert!(short.lines().all(|l| !l.contains("info[")), "{short}");
+}

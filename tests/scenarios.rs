@@ -256,18 +256,23 @@ fn a_broken_rules_file_is_a_diagnostic_with_a_span_and_exit_2() {
 fn human_output_labels_the_reference_and_the_policy_line() {
     let output = check("users-above", &["--color", "never"]);
     assert_eq!(output.status.code(), Some(1));
-    // Findings are the check's output: stdout, with nothing on stdout.
+    // Findings are the check's output: stdout, with nothing on stderr.
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let expected = "\
+    // The code's location as the root was given (here absolute), like the policy's.
+    let root = scenario("users-above");
+    let expected = format!(
+        "\
 error[MG004]: `meta-llama/Llama-3.1-8B-Instruct` allows at most 700,000,000 monthly active users without a separate licence (licence `llama3.1`)
-  ┌─ app.py:1:47
+  ┌─ {}/app.py:1:47
   │
 1 │ model = AutoModelForCausalLM.from_pretrained(\"meta-llama/Llama-3.1-8B-Instruct\")  # expect: MG004 MG006
   │                                               ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ from_pretrained (code)
   │
-  ┌─ ";
-    assert!(stdout.starts_with(expected), "{stdout}");
+  ┌─ ",
+        root.display()
+    );
+    assert!(stdout.starts_with(&expected), "{stdout}");
     assert!(stdout.contains("modelgate.toml:5:24\n  │\n5 │ monthly_active_users = 700_000_001\n  │                        ----------- declared here"), "{stdout}");
     assert!(
         stdout.contains("= the project declares 700,000,001 monthly active users"),
@@ -277,7 +282,13 @@ error[MG004]: `meta-llama/Llama-3.1-8B-Instruct` allows at most 700,000,000 mont
         stdout.contains("= help: request a licence from the licensor"),
         "{stdout}"
     );
-    assert!(stdout.ends_with("1 error, 0 warnings, 1 info (0 waived) in 1 reference; 1 file scanned, 0 skipped; policy: modelgate.toml\n"), "{stdout}");
+    assert!(
+        stdout.ends_with(&format!(
+            "1 error, 0 warnings, 1 info (0 waived) in 1 reference; 1 file scanned, 0 skipped; policy: {}/modelgate.toml\n",
+            root.display()
+        )),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -36,6 +36,13 @@ pub struct CheckRun {
     pub excerpts: std::collections::BTreeMap<usize, Excerpt>,
 }
 
+impl CheckRun {
+    /// No policy file: the built-in default profile.
+    pub fn policy_origin_builtin(&self) -> bool {
+        matches!(self.policy.origin, PolicyOrigin::Builtin)
+    }
+}
+
 pub fn run(args: &CheckArgs) -> Result<Outcome, AppError> {
     let mut run = check(args)?;
     if let Some(path) = &args.write_baseline {
@@ -63,14 +70,14 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, AppError> {
             let mut rendered = Vec::new();
             match args.format {
                 CheckFormat::Human => rendered.extend_from_slice(
-                    report::human::render_plain(&run, args.scan.verbose).as_bytes(),
+                    report::human::render_plain(&run, human_options(args)).as_bytes(),
                 ),
                 _ => write_findings(&mut rendered, &run, args)?,
             }
             super::report::write_file(path, &rendered)?;
         }
         None if args.format == CheckFormat::Human => {
-            report::human::write(&run, args.color, args.scan.verbose)?;
+            report::human::write(&run, args.color, human_options(args))?;
         }
         None => {
             let mut out = std::io::stdout().lock();
@@ -89,16 +96,30 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, AppError> {
     })
 }
 
+fn human_options(args: &CheckArgs) -> report::human::HumanOptions {
+    report::human::HumanOptions {
+        verbose: args.scan.verbose,
+        include_info: args.include_info,
+        quiet: args.quiet,
+        min_severity: args.min_severity.severity(),
+    }
+}
+
 /// The findings in a machine format (every format but human, which is
 /// coloured for a terminal or rendered plain for a file).
 fn write_findings(out: &mut dyn Write, run: &CheckRun, args: &CheckArgs) -> std::io::Result<()> {
     match args.format {
         CheckFormat::Json => report::json::write_check(out, run),
-        CheckFormat::Short => report::short::write(out, run, args.scan.verbose),
+        CheckFormat::Short => report::short::write(
+            out,
+            run,
+            args.scan.verbose && !args.quiet,
+            args.min_severity.severity(),
+        ),
         CheckFormat::Github => report::github::write(out, run),
         CheckFormat::Sarif => report::sarif::write(out, run, args.include_info),
         CheckFormat::Human => {
-            out.write_all(report::human::render_plain(run, args.scan.verbose).as_bytes())
+            out.write_all(report::human::render_plain(run, human_options(args)).as_bytes())
         }
     }
 }

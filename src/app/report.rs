@@ -18,6 +18,8 @@ pub fn run(args: ReportArgs) -> Result<Outcome, AppError> {
         rules: args.rules,
         deny_warnings: false,
         include_info: true,
+        quiet: false,
+        min_severity: crate::cli::MinSeverity::Info,
         baseline: None,
         write_baseline: None,
         // Not written by the check: named so that it is never scanned.

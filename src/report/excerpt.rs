@@ -179,6 +179,10 @@ pub const EXCERPT_IDS: usize = usize::MAX / 2;
 pub struct ReportFiles<'a> {
     pub files: &'a crate::catalog::load::FileDb,
     pub excerpts: &'a std::collections::BTreeMap<usize, Excerpt>,
+    /// Put before a scanned file's root-relative path (the root as the user
+    /// wrote it), so that a location is relative to the current directory as
+    /// a policy file's is; `None` when the root is `.`.
+    pub root: Option<&'a str>,
 }
 
 impl ReportFiles<'_> {
@@ -199,9 +203,10 @@ impl<'a> Files<'a> for ReportFiles<'a> {
     type Source = &'a str;
 
     fn name(&'a self, id: usize) -> Result<String, Error> {
-        match self.excerpt(id)? {
-            Some(e) => Ok(e.name.clone()),
-            None => self.files.name(id),
+        match (self.excerpt(id)?, self.root) {
+            (Some(e), Some(root)) => Ok(format!("{}/{}", root.trim_end_matches('/'), e.name)),
+            (Some(e), None) => Ok(e.name.clone()),
+            (None, _) => self.files.name(id),
         }
     }
 
@@ -283,6 +288,7 @@ mod tests {
         let report_files = ReportFiles {
             files: &files,
             excerpts: &excerpts,
+            root: None,
         };
         assert_eq!(&excerpt.text[excerpt.span.clone()], needle);
         let d = Diagnostic::warning()

@@ -12,11 +12,20 @@ pub fn note(message: &str) -> std::io::Result<()> {
 }
 
 /// With `verbose`, the skipped files follow on stderr, one a line.
-pub fn write(out: &mut dyn Write, run: &CheckRun, verbose: bool) -> std::io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    run: &CheckRun,
+    verbose: bool,
+    min_severity: crate::codes::Severity,
+) -> std::io::Result<()> {
     if verbose {
         crate::report::write_skipped(&mut std::io::stderr().lock(), &run.scan.skipped)?;
     }
-    for f in run.findings.iter().filter(|f| f.waived.is_none()) {
+    let shown = run
+        .findings
+        .iter()
+        .filter(|f| f.waived.is_none() && f.severity >= min_severity);
+    for f in shown {
         writeln!(
             out,
             "{}: {}[{}] {}",
