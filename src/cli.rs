@@ -125,6 +125,9 @@ pub enum RulesCommand {
 
 #[derive(Debug, Args)]
 pub struct RulesCheckArgs {
+    /// A rule directory (`licenses/`, `models/`, `hf-licenses.toml`, and a
+    /// `names.tsv` list whose every name must resolve) or rule files; without
+    /// it, the built-in rule set.
     pub dir: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,

@@ -883,3 +883,14 @@ fn human_output_keeps_the_signal_and_counts_the_noise() {
     assert_eq!(short.lines().count(), 6, "{short}");
     assert!(short.lines().all(|l| !l.contains("info[")), "{short}");
 }
+
+/// `rules check --help` says what DIR may be.
+#[test]
+fn rules_check_documents_its_dir() {
+    let help = modelgate(here(), &["rules", "check", "--help"]);
+    let text = String::from_utf8(help.stdout).unwrap();
+    assert!(
+        text.contains("[DIR]  A rule directory (`licenses/`, `models/`, `hf-licenses.toml`, and a `names.tsv` list whose every name must resolve) or rule files; without it, the built-in rule set"),
+        "{text}"
+    );
+}

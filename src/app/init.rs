@@ -40,6 +40,9 @@ mod tests {
         let loaded = policy::load(&policy::Found::Modelgate(path), &catalog, &mut files);
         assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
         assert_eq!(loaded.policy.use_.value, Use::Commercial);
-        assert_eq!(loaded.policy.distribution.value, Distribution::Saas);
+        // What it writes is the built-in profile it describes.
+        let builtin = policy::Policy::default();
+        assert_eq!(loaded.policy.distribution.value, Distribution::Distributed);
+        assert_eq!(loaded.policy.distribution.value, builtin.distribution.value);
     }
 }
