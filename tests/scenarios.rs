@@ -424,3 +424,29 @@ fn a_clarification_sets_a_local_folder_licence_and_goes_stale_with_its_file() {
         "{stderr}"
     );
 }
+
+/// With -v, waived findings are listed in the human and short formats too,
+/// marked as waived, with the waiver and its reason.
+#[test]
+fn waived_findings_are_marked_with_their_reason() {
+    let short = check("waivers", &["--format", "short", "-v"]);
+    let stdout = String::from_utf8(short.stdout).unwrap();
+    assert!(
+        stdout.contains("src/app.py:3:48: waived[MG002] `tatsu-lab/alpaca-7b-wdiff` may not be used commercially (licence `cc-by-nc-4.0`) (waived by suppression at src/app.py:2: licensed separately from the authors, contract 2026-04)\n"),
+        "{stdout}"
+    );
+    let quiet = check("waivers", &["--format", "short"]);
+    assert!(!String::from_utf8(quiet.stdout).unwrap().contains("waived["));
+    let human = check("waivers", &["-v", "--color", "never"]);
+    let stdout = String::from_utf8(human.stdout).unwrap();
+    assert!(
+        stdout.contains(
+            "note[MG002]: waived: `tatsu-lab/alpaca-7b-wdiff` may not be used commercially"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("= waived by suppression at src/app.py:2: licensed separately from the authors, contract 2026-04"),
+        "{stdout}"
+    );
+}

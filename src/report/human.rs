@@ -251,8 +251,13 @@ pub fn diagnostic(f: &Finding, run: &CheckRun) -> Diagnostic<usize> {
             visible(&w.reason)
         ));
     }
+    // A waived finding (shown with -v) says so before anything else.
+    let message = match &f.waived {
+        Some(_) => format!("waived: {}", visible(&f.message)),
+        None => visible(&f.message).into_owned(),
+    };
     base.with_code(f.code.info().id)
-        .with_message(visible(&f.message).into_owned())
+        .with_message(message)
         .with_labels(labels)
         .with_notes(notes)
 }

@@ -24,8 +24,21 @@ pub fn write(
     let shown = run
         .findings
         .iter()
-        .filter(|f| f.waived.is_none() && f.severity >= min_severity);
+        .filter(|f| (verbose || f.waived.is_none()) && f.severity >= min_severity);
     for f in shown {
+        // -v lists waived findings too, marked, with the waiver's reason.
+        if let Some(w) = &f.waived {
+            writeln!(
+                out,
+                "{}: waived[{}] {} (waived by {}: {})",
+                visible(&crate::report::inventory::location(f)),
+                f.code.info().id,
+                visible(&f.message),
+                visible(&w.by),
+                visible(&w.reason)
+            )?;
+            continue;
+        }
         writeln!(
             out,
             "{}: {}[{}] {}",
