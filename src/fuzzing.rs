@@ -247,8 +247,22 @@ pub fn pipeline_tree(files: &[(&str, &[u8])], dir: &std::path::Path) {
         );
         Ok(())
     });
+    // The default view too: errors first, groups counted, infos summarised.
+    render("human-default", &|o| {
+        let options = report::human::HumanOptions {
+            verbose: false,
+            include_info: false,
+            quiet: false,
+            min_severity: crate::codes::Severity::Info,
+        };
+        o.extend_from_slice(report::human::render_plain(&run, options).as_bytes());
+        Ok(())
+    });
     render("short", &|o| {
         report::short::write(o, &run, false, crate::codes::Severity::Info)
+    });
+    render("short-verbose", &|o| {
+        report::short::write(o, &run, true, crate::codes::Severity::Info)
     });
     render("check-json", &|o| report::json::write_check(o, &run));
     render("github", &|o| report::github::write(o, &run));
