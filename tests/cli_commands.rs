@@ -894,3 +894,12 @@ fn rules_check_documents_its_dir() {
         "{text}"
     );
 }
+
+/// The README stands alone: it points at nothing outside the repository.
+#[test]
+fn the_readme_refers_to_nothing_outside_the_repository() {
+    let readme = std::fs::read_to_string(here().join("README.md")).unwrap();
+    for outside in ["../", "shared/"] {
+        assert!(!readme.contains(outside), "README mentions `{outside}`");
+    }
+}
