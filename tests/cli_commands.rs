@@ -903,3 +903,19 @@ fn the_readme_refers_to_nothing_outside_the_repository() {
         assert!(!readme.contains(outside), "README mentions `{outside}`");
     }
 }
+
+/// A JS template literal keeps its own backticks in a message, never doubled.
+#[test]
+fn a_template_literal_is_quoted_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.js"),
+        "const v = process.env.V;\nawait openai.chat.completions.create({ model: `gpt-4o-${v}`, messages: [] });\n",
+    )
+    .unwrap();
+    let output = modelgate(dir.path(), &["check", ".", "--format", "short"]);
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "a.js:2:47: warn[MG011] model id computed at run time: `gpt-4o-${v}`\n"
+    );
+}

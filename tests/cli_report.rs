@@ -184,7 +184,15 @@ fn notice_holds_the_required_notices_verbatim() {
         "https://github.com/meta-llama/llama-models/blob/main/models/llama3_1/LICENSE\n"
     ));
     assert!(llama.contains("Models:\n  llama3.1:8b\n  meta-llama/Llama-3.1-8B-Instruct\n"));
-    assert!(llama.contains("NOTICE: \"Llama 3.1 is licensed under the Llama 3.1 Community License, Copyright © Meta Platforms, Inc. All Rights Reserved.\""));
+    // The notice's words, verbatim; its lines wrapped to 80 columns.
+    let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words(llama).contains("NOTICE: \"Llama 3.1 is licensed under the Llama 3.1 Community License, Copyright © Meta Platforms, Inc. All Rights Reserved.\""));
+    assert!(
+        notice
+            .lines()
+            .all(|l| l.chars().count() <= 80 || !l.contains(' ')),
+        "{notice}"
+    );
     assert!(notice.contains("Creative Commons Attribution-NonCommercial 4.0 International\n"));
     assert!(notice.contains("  chavinlo/alpaca-native\n  tatsu-lab/alpaca-7b-wdiff\n"));
     assert!(

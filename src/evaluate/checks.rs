@@ -63,6 +63,16 @@ fn with_terms(mut finding: Finding, r: &ResolvedRef, license: &License) -> Findi
     finding
 }
 
+/// Code in a message, in backticks; a JS template literal already has its
+/// own (`` `gpt-${v}` ``, never ``` ``gpt-${v}`` ```).
+fn quoted(text: &str) -> String {
+    if text.len() >= 2 && text.starts_with('`') && text.ends_with('`') {
+        text.to_string()
+    } else {
+        format!("`{text}`")
+    }
+}
+
 /// The model a message names: the catalog's id, or what was written when
 /// the catalog knows it only as a family's pattern.
 fn model_text(r: &ResolvedRef) -> &str {
@@ -89,7 +99,10 @@ fn level_severity(level: Level, default: Severity) -> Option<Severity> {
 
 fn dynamic_reference(index: usize, r: &ResolvedRef, cx: &Context<'_>) -> Option<Finding> {
     let severity = level_severity(cx.policy.dynamic.value, Severity::Warn)?;
-    let message = format!("model id computed at run time: `{}`", r.reference.text);
+    let message = format!(
+        "model id computed at run time: {}",
+        quoted(&r.reference.text)
+    );
     Some(
         Finding::about(Code::DynamicReference, message, index, r)
             .with_severity(severity)

@@ -41,6 +41,16 @@ pub fn uncovered(inv: &Inventory<'_>) -> Vec<String> {
         .collect()
 }
 
+/// A NOTICE file's width: prose is wrapped at word boundaries to 80 columns
+/// (the words of a required notice are kept, only its line breaks change; a
+/// word longer than a line, such as a URL, stays whole).
+const WIDTH: usize = 80;
+
+fn wrapped(text: &str) -> String {
+    let options = textwrap::Options::new(WIDTH).break_words(false);
+    textwrap::fill(text, options)
+}
+
 pub fn render(inv: &Inventory<'_>) -> String {
     let mut by_license: BTreeMap<&str, (&License, Vec<&str>)> = BTreeMap::new();
     for m in &inv.models {
@@ -88,24 +98,20 @@ pub fn render(inv: &Inventory<'_>) -> String {
             }
             if !license.attribution.is_empty() {
                 writeln!(text)?;
-                writeln!(text, "{}", license.attribution)?;
+                writeln!(text, "{}", wrapped(&license.attribution))?;
             }
             if license.flow_down {
                 writeln!(text)?;
-                writeln!(
-                    text,
-                    "These models are provided under the {}; your use of them is bound by its",
-                    license.name
-                )?;
-                writeln!(
-                    text,
-                    "terms{}. A copy of the licence accompanies them.",
+                let provided = format!(
+                    "These models are provided under the {}; your use of them is bound by its terms{}. A copy of the licence accompanies them.",
+                    license.name,
                     if license.use_restrictions {
                         ", including its use restrictions"
                     } else {
                         ""
                     }
-                )?;
+                );
+                writeln!(text, "{}", wrapped(&provided))?;
             }
         }
         Ok(())
