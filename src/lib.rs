@@ -13,6 +13,7 @@ pub mod extract;
 pub mod fuzzing;
 pub mod model;
 pub mod policy;
+pub mod progress;
 pub mod report;
 pub mod resolve;
 pub mod text;

@@ -5,6 +5,7 @@
 //! Weight files are references in themselves; of them only a GGUF header is read.
 //! Results are merged and sorted once, so output does not depend on threads.
 
+use crate::progress::{Progress, ScanCounters};
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -35,6 +36,9 @@ pub struct WalkOptions {
     /// modelgate's own files (a baseline, an `-o` output): never scanned, as
     /// their model names are this tool's words, not the project's code.
     pub own_files: Vec<PathBuf>,
+    /// Draw a progress line on stderr if the scan takes a while
+    /// (`progress::wanted_here`).
+    pub progress: bool,
 }
 
 impl Default for WalkOptions {
@@ -45,6 +49,7 @@ impl Default for WalkOptions {
             exclude: Vec::new(),
             extract: ExtractOptions::default(),
             own_files: Vec::new(),
+            progress: false,
         }
     }
 }
@@ -127,13 +132,16 @@ pub fn scan(targets: &Targets, options: &WalkOptions) -> Result<Scan, WalkError>
         .root
         .canonicalize()
         .map_err(|e| WalkError::Io(targets.root.clone(), e))?;
+    let counters = Arc::new(ScanCounters::default());
     let context = Arc::new(ScanContext {
         root: targets.root.clone(),
         canonical_root,
         exclude,
         options: options.clone(),
         excluded: AtomicUsize::new(0),
+        counters: counters.clone(),
     });
+    let progress = options.progress.then(|| Progress::start(counters));
     let results = Arc::new(Mutex::new(Vec::new()));
     for file in &targets.files {
         let mut worker = Worker::new(context.clone(), results.clone());
@@ -141,6 +149,9 @@ pub fn scan(targets: &Targets, options: &WalkOptions) -> Result<Scan, WalkError>
     }
     if let Some((first, rest)) = targets.directories.split_first() {
         walk_directories(first, rest, &context, &results);
+    }
+    if let Some(progress) = progress {
+        progress.finish();
     }
     let parts = std::mem::take(&mut *results.lock().unwrap_or_else(|e| e.into_inner()));
     let mut scan = merge(parts);
@@ -218,6 +229,8 @@ struct ScanContext {
     options: WalkOptions,
     /// Entries left out by `exclude`, counted for the nothing-scanned warning.
     excluded: AtomicUsize,
+    /// Files and references so far, for the progress line.
+    counters: Arc<ScanCounters>,
 }
 
 impl ScanContext {
@@ -469,6 +482,10 @@ impl Worker {
                 || candidate::is_candidate(f)
                 || is_model_folder(root, &f.text)
         });
+        self.context
+            .counters
+            .references
+            .fetch_add(self.found.len(), Ordering::Relaxed);
         if !self.found.is_empty() {
             let relative = self.context.relative(path);
             let index = LineIndex::new(source.text);
@@ -481,7 +498,10 @@ impl Worker {
             self.found = found;
         }
         match result {
-            Ok(()) => self.local.files_scanned += 1,
+            Ok(()) => {
+                self.local.files_scanned += 1;
+                self.context.counters.files.fetch_add(1, Ordering::Relaxed);
+            }
             Err(extract::Malformed(why)) => self.skip(path, SkipReason::Malformed(why)),
         }
         self.buffer = buffer;

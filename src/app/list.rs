@@ -61,5 +61,6 @@ pub fn walk_options(args: &ScanArgs) -> WalkOptions {
             include_docs: args.include_docs,
         },
         own_files: Vec::new(),
+        progress: crate::progress::wanted_here(),
     }
 }
