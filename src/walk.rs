@@ -5,7 +5,6 @@
 //! Weight files are references in themselves; of them only a GGUF header is read.
 //! Results are merged and sorted once, so output does not depend on threads.
 
-use crate::progress::{Progress, ScanCounters};
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -18,6 +17,7 @@ use ignore::{WalkBuilder, WalkState};
 use crate::classify::{self, Family};
 use crate::extract::{self, candidate, ExtractOptions};
 use crate::model::{Found, ModelRef, RefKind, Scan, SkipReason, Skipped};
+use crate::progress::{Progress, ScanCounters};
 use crate::text::{self, LineIndex};
 
 /// Bytes looked at for a NUL to tell binary files (git and ripgrep use 8 KiB too).

@@ -36,13 +36,6 @@ pub struct CheckRun {
     pub excerpts: std::collections::BTreeMap<usize, Excerpt>,
 }
 
-impl CheckRun {
-    /// No policy file: the built-in default profile.
-    pub fn policy_origin_builtin(&self) -> bool {
-        matches!(self.policy.origin, PolicyOrigin::Builtin)
-    }
-}
-
 pub fn run(args: &CheckArgs) -> Result<Outcome, AppError> {
     let mut run = check(args)?;
     if let Some(path) = &args.write_baseline {
@@ -68,12 +61,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, AppError> {
     match &args.output {
         Some(path) => {
             let mut rendered = Vec::new();
-            match args.format {
-                CheckFormat::Human => rendered.extend_from_slice(
-                    report::human::render_plain(&run, human_options(args)).as_bytes(),
-                ),
-                _ => write_findings(&mut rendered, &run, args)?,
-            }
+            write_findings(&mut rendered, &run, args)?;
             super::report::write_file(path, &rendered)?;
         }
         None if args.format == CheckFormat::Human => {
@@ -105,8 +93,8 @@ fn human_options(args: &CheckArgs) -> report::human::HumanOptions {
     }
 }
 
-/// The findings in a machine format (every format but human, which is
-/// coloured for a terminal or rendered plain for a file).
+/// The findings in any format, without colour (the human format is coloured
+/// only when written to a terminal, by `report::human::write`).
 fn write_findings(out: &mut dyn Write, run: &CheckRun, args: &CheckArgs) -> std::io::Result<()> {
     match args.format {
         CheckFormat::Json => report::json::write_check(out, run),

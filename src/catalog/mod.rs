@@ -326,7 +326,7 @@ impl Catalog {
         Some(&self.models[index])
     }
 
-    /// The pattern entries, most specific first.
+    /// The pattern entries' globs as one set, in the order of `patterns`.
     fn pattern_set(&self) -> Option<&globset::GlobSet> {
         self.pattern_set
             .get_or_init(|| {
@@ -339,6 +339,7 @@ impl Catalog {
             .as_ref()
     }
 
+    /// The pattern entries, most specific first.
     pub fn patterns(&self) -> &[Pattern] {
         self.patterns.get_or_init(|| {
             let mut patterns: Vec<Pattern> = self

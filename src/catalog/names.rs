@@ -83,30 +83,30 @@ pub fn unresolved<'r, 't>(catalog: &Catalog, rows: &'r [NameRow<'t>]) -> Vec<&'r
 /// Checks the list against the loaded rule set: malformed rows and names
 /// that do not resolve become errors pointing into the list.
 pub fn check(loaded: &mut Loaded, file_name: String, text: String) {
-    let (good, bad) = rows(&text);
     // (message, span, label) of each problem; the file is added only if there is one.
-    let mut found: Vec<(String, Range<usize>, &str)> = bad
-        .iter()
-        .map(|row| {
+    let found: Vec<(String, Range<usize>, String)> = {
+        let (good, bad) = rows(&text);
+        let malformed = bad.into_iter().map(|row| {
             let message = "malformed row in the names list".to_string();
-            (message, row.span.clone(), row.message.as_str())
-        })
-        .collect();
-    for row in unresolved(&loaded.catalog, &good) {
-        let why = match loaded.catalog.resolve(row.name) {
-            None => "not in the catalog",
-            Some(_) => "the catalog has it, but its lineage ends without a licence",
-        };
-        let message = format!(
-            "`{}` of the names list does not resolve to licence terms",
-            row.name
-        );
-        found.push((message, row.span.clone(), why));
-    }
+            (message, row.span, row.message)
+        });
+        let unresolved = unresolved(&loaded.catalog, &good).into_iter().map(|row| {
+            let why = match loaded.catalog.resolve(row.name) {
+                None => "not in the catalog",
+                Some(_) => "the catalog has it, but its lineage ends without a licence",
+            };
+            let message = format!(
+                "`{}` of the names list does not resolve to licence terms",
+                row.name
+            );
+            (message, row.span.clone(), why.to_string())
+        });
+        malformed.chain(unresolved).collect()
+    };
     if found.is_empty() {
         return;
     }
-    let file = loaded.files.add(file_name, text.clone());
+    let file = loaded.files.add(file_name, text);
     loaded
         .diagnostics
         .extend(found.into_iter().map(|(message, span, label)| {

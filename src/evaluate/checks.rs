@@ -73,13 +73,8 @@ fn quoted(text: &str) -> String {
     }
 }
 
-/// The model a message names: the catalog's id, or what was written when
-/// the catalog knows it only as a family's pattern.
 fn model_text(r: &ResolvedRef) -> &str {
-    r.model
-        .as_deref()
-        .filter(|m| !crate::catalog::is_glob(m))
-        .unwrap_or(&r.reference.text)
+    r.shown_name()
 }
 
 fn waiver_help(code: Code) -> String {

@@ -7,6 +7,7 @@ use codespan_reporting::diagnostic::{Diagnostic, Label};
 use crate::app::check::CheckRun;
 use crate::codes::Severity;
 use crate::evaluate::Finding;
+use crate::policy::PolicyOrigin;
 use crate::report::diagnostics::{self, ColorWhen};
 use crate::report::excerpt::{ReportFiles, EXCERPT_IDS};
 use crate::report::visible;
@@ -89,17 +90,13 @@ fn shown(run: &CheckRun, options: HumanOptions) -> Shown {
     }
 }
 
-/// The model a finding is about, as its groups key it: the catalog's id, or
-/// the text written (an unknown name, a run-time expression).
+/// The model a finding is about, as its groups key it and its message names
+/// it (`ResolvedRef::shown_name`).
 fn subject<'f>(f: &'f Finding, run: &'f CheckRun) -> &'f str {
-    f.model
-        .as_deref()
-        .filter(|m| !crate::catalog::is_glob(m))
-        .or_else(|| {
-            f.reference
-                .map(|i| run.references[i].reference.text.as_str())
-        })
-        .unwrap_or("")
+    match f.reference {
+        Some(i) => run.references[i].shown_name(),
+        None => f.model.as_deref().unwrap_or(""),
+    }
 }
 
 /// Findings of one code about one model, in their order: the first ones in
@@ -267,7 +264,10 @@ pub fn diagnostic(f: &Finding, run: &CheckRun) -> Diagnostic<usize> {
 /// relative to the scanned root).
 fn policy_path(run: &CheckRun) -> String {
     match files(run).root {
-        Some(root) if !run.policy_origin_builtin() && !run.policy_display.starts_with('/') => {
+        Some(root)
+            if !matches!(run.policy.origin, PolicyOrigin::Builtin)
+                && !run.policy_display.starts_with('/') =>
+        {
             format!("{root}/{}", run.policy_display)
         }
         _ => run.policy_display.clone(),

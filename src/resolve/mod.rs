@@ -60,6 +60,18 @@ pub struct ResolvedRef {
     pub notes: Vec<String>,
 }
 
+impl ResolvedRef {
+    /// The model a message names: the catalog's id, or what was written when
+    /// the catalog knows it only as a family's pattern (`llama3.1:8b`, never
+    /// `meta-llama/Llama-3.1-*`) or not at all.
+    pub fn shown_name(&self) -> &str {
+        self.model
+            .as_deref()
+            .filter(|m| !crate::catalog::is_glob(m))
+            .unwrap_or(&self.reference.text)
+    }
+}
+
 /// Resolves every reference; `as_of` (`YYYY-MM-DD`, the policy's
 /// `licenses_as_of`) selects the licence in force that day for relicensed models.
 pub fn resolve(
@@ -286,11 +298,13 @@ fn resolve_one(
     let name = checkpoint_of.unwrap_or(&reference.text);
     // An architecture with its weights' tag (open_clip) is looked up as the
     // pair `ARCH/TAG` first: the tag decides whose weights, and their licence.
-    let with_weights = reference.weights.as_ref().and_then(|tag| {
-        catalog.resolve_as_of_for(&format!("{name}/{tag}"), reference.provider, as_of)
-    });
     let resolved = Some(name).filter(|_| !reference.dynamic).and_then(|name| {
-        with_weights.or_else(|| catalog.resolve_as_of_for(name, reference.provider, as_of))
+        let pair = reference
+            .weights
+            .as_ref()
+            .map(|tag| format!("{name}/{tag}"));
+        pair.and_then(|pair| catalog.resolve_as_of_for(&pair, reference.provider, as_of))
+            .or_else(|| catalog.resolve_as_of_for(name, reference.provider, as_of))
     });
     let Some(resolved) = resolved else {
         return ResolvedRef {
