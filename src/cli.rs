@@ -218,7 +218,11 @@ pub struct CheckArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum MinSeverity {
+    /// Everything (the default).
+    #[value(alias = "note")]
     Info,
+    /// Warnings and errors.
+    #[value(alias = "warning")]
     Warn,
     Error,
 }

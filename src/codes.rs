@@ -20,6 +20,25 @@ impl Severity {
             Severity::Error => "error",
         }
     }
+
+    /// The word people read in every text format (human, short, Markdown,
+    /// HTML): the compiler words, which are also SARIF's levels. `as_str` is
+    /// the setting's spelling (policy file, JSON); both are accepted as input.
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Info => "note",
+            Severity::Warn => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn plural(self) -> &'static str {
+        match self {
+            Severity::Info => "notes",
+            Severity::Warn => "warnings",
+            Severity::Error => "errors",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -551,7 +551,7 @@ fn github_format_puts_errors_first_and_respects_the_annotation_limit() {
     let summary = std::fs::read_to_string(summary).unwrap();
     assert!(summary.starts_with("## modelgate: "), "{summary}");
     assert!(
-        summary.contains("| warn | MG009 | `app.py:12:34` |"),
+        summary.contains("| warning | MG009 | `app.py:12:34` |"),
         "{summary}"
     );
 }
@@ -857,10 +857,10 @@ fn human_output_keeps_the_signal_and_counts_the_noise() {
             "warning[MG009]: `acme/unknown-chat` is not in the catalog: its licence cannot be checked",
             "warning[MG009]: `acme/unknown-chat` is not in the catalog: its licence cannot be checked",
             "warning[MG009]: `acme/unknown-chat` is not in the catalog: its licence cannot be checked",
-            "info: `meta-llama/Llama-2-7b-chat-hf`: user-threshold, attribution-required, use-restrictions (1 place)",
-            "info: `tatsu-lab/alpaca-7b-wdiff`: attribution-required (1 place)",
+            "note: `meta-llama/Llama-2-7b-chat-hf`: user-threshold, attribution-required, use-restrictions (1 place)",
+            "note: `tatsu-lab/alpaca-7b-wdiff`: attribution-required (1 place)",
             "(obligations of the models above, summarised; `--include-info` or `-v` prints them in full)",
-            "1 error, 5 warnings, 4 infos (0 waived) in 7 references; 1 file scanned, 0 skipped; policy: built-in default",
+            "1 error, 5 warnings, 4 notes (0 waived) in 7 references; 1 file scanned, 0 skipped; policy: built-in default",
         ]
     );
     assert!(
@@ -873,15 +873,18 @@ fn human_output_keeps_the_signal_and_counts_the_noise() {
     let infos = run(&["--include-info"]);
     assert_eq!(infos.matches("warning[MG009]").count(), 3);
     assert_eq!(infos.matches("note[MG007]").count(), 1);
-    assert!(!infos.contains("info: `"), "{infos}");
+    assert!(!infos.contains("note: `"), "{infos}");
     let quiet = run(&["--quiet", "--min-severity", "error"]);
     assert_eq!(
         headlines(&quiet),
         ["error[MG002]: `tatsu-lab/alpaca-7b-wdiff` may not be used commercially (licence `cc-by-nc-4.0`)"]
     );
-    let short = run(&["--format", "short", "--min-severity", "warn"]);
-    assert_eq!(short.lines().count(), 6, "{short}");
-    assert!(short.lines().all(|l| !l.contains("info[")), "{short}");
+    // The printed word works as the level too.
+    for level in ["warn", "warning"] {
+        let short = run(&["--format", "short", "--min-severity", level]);
+        assert_eq!(short.lines().count(), 6, "{short}");
+        assert!(short.lines().all(|l| !l.contains("note[")), "{short}");
+    }
 }
 
 /// `rules check --help` says what DIR may be.
@@ -916,6 +919,130 @@ fn a_template_literal_is_quoted_once() {
     let output = modelgate(dir.path(), &["check", ".", "--format", "short"]);
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),
-        "a.js:2:47: warn[MG011] model id computed at run time: `gpt-4o-${v}`\n"
+        "a.js:2:47: warning[MG011] model id computed at run time: `gpt-4o-${v}`\n"
+    );
+}
+
+/// Every text format says `error`, `warning` and `note` (SARIF's levels too);
+/// JSON keeps the settings' spelling (`warn`, `info`), as the schema says.
+#[test]
+fn the_text_formats_share_one_word_per_severity() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("app.py"),
+        "a = AutoModel.from_pretrained(\"chavinlo/alpaca-native\")\nb = AutoModel.from_pretrained(\"acme/unknown-chat\")\n",
+    )
+    .unwrap();
+    let out = |args: &[&str]| {
+        let output = modelgate(dir.path(), args);
+        // `check` fails on the error; `report` describes and exits 0.
+        assert_eq!(output.status.code(), Some(i32::from(args[0] == "check")));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let short = out(&["check", ".", "--format", "short"]);
+    assert_eq!(
+        short
+            .lines()
+            .map(|l| l.split(' ').nth(1).unwrap())
+            .collect::<Vec<_>>(),
+        ["error[MG002]", "note[MG006]", "warning[MG009]"],
+        "{short}"
+    );
+    let human = out(&["check", ".", "--include-info"]);
+    for word in [
+        "error[MG002]",
+        "warning[MG009]",
+        "note[MG006]",
+        "1 error, 1 warning, 1 note",
+    ] {
+        assert!(human.contains(word), "{word}: {human}");
+    }
+    let markdown = out(&["report", ".", "--format", "markdown"]);
+    for row in ["| error | 1 |", "| warning | 1 |", "| note | 1 |"] {
+        assert!(markdown.contains(row), "{row}: {markdown}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&out(&["check", ".", "--format", "json"])).unwrap();
+    let severities: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["severity"].as_str().unwrap())
+        .collect();
+    assert_eq!(severities, ["error", "info", "warn"]);
+}
+
+/// MG009 says where the licence is missing: a weight file with nothing
+/// beside it, or a local model card that names none.
+#[test]
+fn an_unknown_licence_says_where_it_was_looked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("models/bot")).unwrap();
+    std::fs::create_dir_all(root.join("local/m")).unwrap();
+    std::fs::write(
+        root.join("models/bot/model.safetensors"),
+        b"\x08\0\0\0\0\0\0\0{}      ",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("local/m/README.md"),
+        "---\nlicense: other\nlicense_name: acme-1\n---\n# m\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("app.py"),
+        "AutoModel.from_pretrained(\"./local/m\")\n",
+    )
+    .unwrap();
+    let output = modelgate(root, &["check", ".", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let findings: Vec<(&str, &str, Vec<&str>)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap(),
+                f["message"].as_str().unwrap(),
+                f["notes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|n| n.as_str().unwrap())
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            (
+                "app.py",
+                "`./local/m` has a model card, but it names no licence or base model the rule set knows: its licence cannot be checked",
+                vec!["the model card local/m/README.md declares `acme-1`, which the rule set does not know"]
+            ),
+            (
+                "models/bot/model.safetensors",
+                "the weight file `model.safetensors` has no licence modelgate can find: its licence cannot be checked",
+                vec!["looked in: the file's header, the base model in its folder's config.json, the folder's model card (README.md) and LICENSE file"]
+            ),
+        ]
+    );
+}
+
+/// The README's `check` session is the output as it is today.
+#[test]
+fn the_readme_check_session_is_real() {
+    let readme = std::fs::read_to_string(here().join("README.md")).unwrap();
+    let command = "$ modelgate check fixtures/repos/users-above\n";
+    let start = readme.find(command).expect("the session") + command.len();
+    let end = start + readme[start..].find("$ echo $?\n").expect("its exit code");
+    let output = modelgate(here(), &["check", "fixtures/repos/users-above"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        &readme[start..end]
     );
 }

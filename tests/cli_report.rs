@@ -102,9 +102,9 @@ fn markdown_report_groups_uses_and_shows_waivers_with_expiry() {
         "| monthly active users | 50,000 |",
         "| error | MG002 non-commercial | `src/app.py:7:48` | `chavinlo/alpaca-native` | `chavinlo/alpaca-native` may not be used commercially (licence `cc-by-nc-4.0`) |",
         "| `chavinlo/alpaca-native` | `cc-by-nc-4.0` | non-commercial | 1 | error |",
-        "| `llama3.1:8b` | `llama3.1` | open-weights | 1 | info |",
+        "| `llama3.1:8b` | `llama3.1` | open-weights | 1 | note |",
         "| `acme-internal/tagger-v2` | — | unknown | 1 | ok |",
-        "| `os.environ[\"CHAT_MODEL\"]` | — | dynamic | 1 | warn |",
+        "| `os.environ[\"CHAT_MODEL\"]` | — | dynamic | 1 | warning |",
         "  - `src/app.py:6:46` — code, `from_pretrained`, written `meta-llama/Meta-Llama-3.1-8B-Instruct`",
         "- **Lineage:** `tatsu-lab/alpaca-7b-wdiff` → `huggyllama/llama-7b`",
         "- **Lineage:** `llama3.1:8b` → `meta-llama/Llama-3.1-*`",
@@ -322,7 +322,7 @@ fn markdown_report_cannot_be_broken_by_the_repository() {
         assert!(!outside.contains('<'), "markup outside a code span: {line}");
     }
     assert!(
-        markdown.contains("| `evil/<script>window.pwned=2</script>` | — | unknown | 1 | warn |")
+        markdown.contains("| `evil/<script>window.pwned=2</script>` | — | unknown | 1 | warning |")
     );
     assert!(markdown.contains("`src/b\\u{1b}]8;;http:\\u{7}.py:2:32`"));
     assert!(!markdown.contains('\u{1b}') && !markdown.contains('\u{7}'));

@@ -397,7 +397,7 @@ fn markdown_report_renders_cleanly_with_githubs_cmark_gfm() {
     assert_eq!(
         hostile,
         &serde_json::json!([
-            "warn",
+            "warning",
             "MG009 unknown-model",
             "src/a<img src=x onerror=\"window.pwned=1\">.py:2:32",
             "—",

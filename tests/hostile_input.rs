@@ -404,7 +404,7 @@ fn nonsensical_options_are_refused_and_an_empty_scan_warns() {
         &["check", ".", "--exclude", "**", "--format", "short"],
     );
     assert_eq!(everything.status.code(), Some(0));
-    assert!(text(&everything.stdout).contains(".: warn[MG015] no file was scanned: 0 skipped,"));
+    assert!(text(&everything.stdout).contains(".: warning[MG015] no file was scanned: 0 skipped,"));
     let denied = run(root, &["check", ".", "--exclude", "**", "--deny-warnings"]);
     assert_eq!(denied.status.code(), Some(1));
     // A sole explicit file that cannot be read.

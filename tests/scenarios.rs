@@ -284,7 +284,7 @@ error[MG004]: `meta-llama/Llama-3.1-8B-Instruct` allows at most 700,000,000 mont
     );
     assert!(
         stdout.ends_with(&format!(
-            "1 error, 0 warnings, 1 info (0 waived) in 1 reference; 1 file scanned, 0 skipped; policy: {}/modelgate.toml\n",
+            "1 error, 0 warnings, 1 note (0 waived) in 1 reference; 1 file scanned, 0 skipped; policy: {}/modelgate.toml\n",
             root.display()
         )),
         "{stdout}"
@@ -298,7 +298,7 @@ fn short_output_is_one_line_per_finding() {
     assert_eq!(
         stdout,
         "app.py:1:47: error[MG004] `meta-llama/Llama-3.1-8B-Instruct` allows at most 700,000,000 monthly active users without a separate licence (licence `llama3.1`)\n\
-         app.py:1:47: info[MG006] `meta-llama/Llama-3.1-8B-Instruct` requires attribution (licence `llama3.1`)\n"
+         app.py:1:47: note[MG006] `meta-llama/Llama-3.1-8B-Instruct` requires attribution (licence `llama3.1`)\n"
     );
 }
 

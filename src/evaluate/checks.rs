@@ -4,6 +4,7 @@
 use super::{license_of, Context, Finding};
 use crate::catalog::{Category, CommercialUse, Confidence, License, OutputTraining, RevenuePeriod};
 use crate::codes::{Code, Severity};
+use crate::model::RefKind;
 use crate::policy::{Distribution, Level, Use};
 use crate::resolve::ResolvedRef;
 use crate::text::group_thousands;
@@ -126,12 +127,37 @@ fn unknown_model(index: usize, r: &ResolvedRef, cx: &Context<'_>) -> Option<Find
         .note(format!(
             "the catalog knows `{model}` as a re-upload of `{base}`, whose terms apply"
         )),
-        (Some(model), None) => Finding::about(
+        // A name without a licence: say where the name came from, since
+        // that is where the licence is missing.
+        (Some(model), None) if cx.catalog.lookup(model).is_some() => Finding::about(
             Code::UnknownModel,
-            format!("`{model}` resolves in the catalog but its licence is unknown"),
+            format!("`{model}` is in the catalog, but no licence is recorded for it"),
             index,
             r,
         ),
+        (Some(model), None) if r.reference.kind == RefKind::Artifact => {
+            let file = r.reference.path.rsplit('/').next().unwrap_or(model);
+            let named = if model == file {
+                String::new()
+            } else {
+                format!(" (`{model}`)")
+            };
+            Finding::about(
+                Code::UnknownModel,
+                format!("the weight file `{file}`{named} has no licence modelgate can find: its licence cannot be checked"),
+                index,
+                r,
+            )
+            .note("looked in: the file's header, the base model in its folder's config.json, the folder's model card (README.md) and LICENSE file")
+            .notes(&r.notes)
+        }
+        (Some(model), None) => Finding::about(
+            Code::UnknownModel,
+            format!("`{model}` has a model card, but it names no licence or base model the rule set knows: its licence cannot be checked"),
+            index,
+            r,
+        )
+        .notes(&r.notes),
         (None, _) => Finding::about(
             Code::UnknownModel,
             format!(

@@ -120,6 +120,11 @@ impl Finding {
         self
     }
 
+    fn notes(mut self, notes: &[String]) -> Self {
+        self.notes.extend(notes.iter().cloned());
+        self
+    }
+
     fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self

@@ -783,7 +783,12 @@ impl Loader<'_> {
             ("info", SeverityOverride::Set(Severity::Info)),
             ("off", SeverityOverride::Off),
         ];
-        let level = self.choice(level, file, &levels);
+        // The words the text formats print are accepted too, unadvertised.
+        let level = match level.get_ref().as_str() {
+            "warning" => Some(SeverityOverride::Set(Severity::Warn)),
+            "note" => Some(SeverityOverride::Set(Severity::Info)),
+            _ => self.choice(level, file, &levels),
+        };
         if let (Some(code), Some(level)) = (code, level) {
             policy.severity.insert(code, level);
         }

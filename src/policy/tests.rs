@@ -281,3 +281,21 @@ fn iso_dates() {
         assert!(!is_iso_date(bad), "{bad}");
     }
 }
+
+/// The words the text formats print (`warning`, `note`) set a severity too.
+#[test]
+fn a_severity_may_be_written_as_the_output_prints_it() {
+    let (loaded, _) = load_text("[severity]\nMG006 = \"warning\"\nMG011 = \"note\"\n");
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    let p = loaded.policy;
+    assert_eq!(
+        (
+            p.severity.get(&Code::AttributionRequired),
+            p.severity.get(&Code::DynamicReference)
+        ),
+        (
+            Some(&SeverityOverride::Set(Severity::Warn)),
+            Some(&SeverityOverride::Set(Severity::Info))
+        )
+    );
+}

@@ -86,7 +86,7 @@ fn write_summary(out: &mut dyn Write, run: &CheckRun) -> std::io::Result<()> {
         writeln!(
             out,
             "| {} | {} | `{}:{}:{}` | {} |",
-            f.severity.as_str(),
+            f.severity.word(),
             f.code.info().id,
             markdown_cell(&f.path).replace('`', "'"),
             f.line,

@@ -105,8 +105,8 @@ fn render_into(h: &mut String, inv: &Inventory<'_>) -> std::fmt::Result {
     )?;
     for (label, count) in [
         ("error", s.errors),
-        ("warn", s.warnings),
-        ("info", s.infos),
+        ("warning", s.warnings),
+        ("note", s.infos),
         ("waived", s.waived),
     ] {
         writeln!(
@@ -165,7 +165,7 @@ fn violations(h: &mut String, inv: &Inventory<'_>) -> std::fmt::Result {
         let info = f.code.info();
         writeln!(
             h,
-            "<tr><td class=\"status-{sev}\">{sev}</td><td>{} {}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+            "<tr><td class=\"status-{sev}\">{word}</td><td>{} {}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
             info.id,
             info.name,
             escape(&location(f)),
@@ -174,6 +174,7 @@ fn violations(h: &mut String, inv: &Inventory<'_>) -> std::fmt::Result {
                 .map_or("—".to_string(), |m| format!("<code>{}</code>", escape(m))),
             message(&f.message),
             sev = f.severity.as_str(),
+                word = f.severity.word(),
         )?;
     }
     writeln!(h, "</tbody></table>\n</section>")
@@ -197,8 +198,13 @@ fn models_table(h: &mut String, inv: &Inventory<'_>) -> std::fmt::Result {
         h,
         "<label>Status <select id=\"status-filter\"><option value=\"\">all</option>"
     )?;
-    for status in ["error", "warn", "info", "ok"] {
-        writeln!(h, "<option value=\"{status}\">{status}</option>")?;
+    for (status, word) in [
+        ("error", "error"),
+        ("warn", "warning"),
+        ("info", "note"),
+        ("ok", "ok"),
+    ] {
+        writeln!(h, "<option value=\"{status}\">{word}</option>")?;
     }
     writeln!(h, "</select></label>")?;
     writeln!(
@@ -230,7 +236,7 @@ fn models_table(h: &mut String, inv: &Inventory<'_>) -> std::fmt::Result {
         let license = m.license_id.unwrap_or("");
         writeln!(
             h,
-            "<tr data-index=\"{i}\" data-category=\"{cat}\" data-status=\"{status}\"><td data-value=\"{name}\"><a href=\"#model-{i}\"><code>{name}</code></a></td><td data-value=\"{lic}\">{lic_shown}</td><td data-value=\"{cat}\">{cat}</td><td class=\"number\" data-value=\"{uses}\">{uses}</td><td data-value=\"{rank}\" class=\"status-{status}\">{status}</td></tr>",
+            "<tr data-index=\"{i}\" data-category=\"{cat}\" data-status=\"{status}\"><td data-value=\"{name}\"><a href=\"#model-{i}\"><code>{name}</code></a></td><td data-value=\"{lic}\">{lic_shown}</td><td data-value=\"{cat}\">{cat}</td><td class=\"number\" data-value=\"{uses}\">{uses}</td><td data-value=\"{rank}\" class=\"status-{status}\">{word}</td></tr>",
             cat = m.category,
             name = escape(&m.name),
             lic = escape(license),
@@ -241,6 +247,7 @@ fn models_table(h: &mut String, inv: &Inventory<'_>) -> std::fmt::Result {
             },
             uses = m.uses.len(),
             rank = m.worst().map_or(0, |s| s as u8 + 1),
+            word = m.status_word(),
         )?;
     }
     writeln!(h, "</tbody></table>")?;
@@ -326,13 +333,14 @@ fn model_details(h: &mut String, i: usize, m: &ModelGroup<'_>) -> std::fmt::Resu
             });
             writeln!(
                 h,
-                "<li class=\"{}\"><span class=\"status-{sev}\">{sev}</span> {} {} at <code>{}</code>: {}{waived}</li>",
+                "<li class=\"{}\"><span class=\"status-{sev}\">{word}</span> {} {} at <code>{}</code>: {}{waived}</li>",
                 if f.waived.is_some() { "waived" } else { "" },
                 info.id,
                 info.name,
                 escape(&location(f)),
                 message(&f.message),
                 sev = f.severity.as_str(),
+                word = f.severity.word(),
             )?;
         }
         writeln!(h, "</ul></dd>")?;
@@ -394,11 +402,12 @@ fn waivers(h: &mut String, inv: &Inventory<'_>) -> std::fmt::Result {
         for f in &inv.policy_findings {
             writeln!(
                 h,
-                "<li><span class=\"status-{sev}\">{sev}</span> {} at <code>{}</code>: {}</li>",
+                "<li><span class=\"status-{sev}\">{word}</span> {} at <code>{}</code>: {}</li>",
                 f.code.info().id,
                 escape(&location(f)),
                 message(&f.message),
                 sev = f.severity.as_str(),
+                word = f.severity.word(),
             )?;
         }
         writeln!(h, "</ul>")?;

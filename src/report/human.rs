@@ -158,7 +158,7 @@ fn info_lines(infos: &[&Finding], run: &CheckRun) -> Vec<String> {
             let places: std::collections::BTreeSet<(&str, u32)> =
                 list.iter().map(|f| (f.path.as_str(), f.line)).collect();
             format!(
-                "info: `{}`: {} ({})",
+                "note: `{}`: {} ({})",
                 visible(&model),
                 codes.join(", "),
                 crate::text::count(places.len(), "place", "places")
@@ -289,9 +289,21 @@ fn summary(err: &mut dyn std::io::Write, run: &CheckRun, verbose: bool) -> std::
     writeln!(
         err,
         "{}, {}, {} ({waived} waived) in {}; {} scanned, {} skipped; policy: {}",
-        n(count(Severity::Error), "error", "errors"),
-        n(count(Severity::Warn), "warning", "warnings"),
-        n(count(Severity::Info), "info", "infos"),
+        n(
+            count(Severity::Error),
+            Severity::Error.word(),
+            Severity::Error.plural()
+        ),
+        n(
+            count(Severity::Warn),
+            Severity::Warn.word(),
+            Severity::Warn.plural()
+        ),
+        n(
+            count(Severity::Info),
+            Severity::Info.word(),
+            Severity::Info.plural()
+        ),
         n(run.references.len(), "reference", "references"),
         n(run.scan.files_scanned, "file", "files"),
         run.scan.skipped.len(),

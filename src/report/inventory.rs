@@ -83,8 +83,14 @@ impl ModelGroup<'_> {
     }
 
     /// `error`, `warn`, `info` or `ok`, for tables.
+    /// The status as a setting spells it (data attributes, CycloneDX).
     pub fn status_label(&self) -> &'static str {
         self.worst().map_or("ok", Severity::as_str)
+    }
+
+    /// The status as the text formats print it.
+    pub fn status_word(&self) -> &'static str {
+        self.worst().map_or("ok", Severity::word)
     }
 }
 

@@ -54,8 +54,8 @@ fn render_into(md: &mut String, inv: &Inventory<'_>) -> std::fmt::Result {
     }
     writeln!(md, "\n| Severity | Findings |\n|---|---:|")?;
     writeln!(md, "| error | {} |", s.errors)?;
-    writeln!(md, "| warn | {} |", s.warnings)?;
-    writeln!(md, "| info | {} |", s.infos)?;
+    writeln!(md, "| warning | {} |", s.warnings)?;
+    writeln!(md, "| note | {} |", s.infos)?;
     writeln!(md, "| waived | {} |\n", s.waived)?;
 
     writeln!(md, "## Policy profile\n")?;
@@ -81,7 +81,7 @@ fn render_into(md: &mut String, inv: &Inventory<'_>) -> std::fmt::Result {
             writeln!(
                 md,
                 "| {} | {} {} | {} | {} | {} |",
-                f.severity.as_str(),
+                f.severity.word(),
                 f.code.info().id,
                 f.code.info().name,
                 code(&location(f), true),
@@ -109,7 +109,7 @@ fn render_into(md: &mut String, inv: &Inventory<'_>) -> std::fmt::Result {
                 m.license_id.map_or("—".to_string(), |l| code(l, true)),
                 m.category,
                 m.uses.len(),
-                m.status_label()
+                m.status_word()
             )?;
         }
         for m in &inv.models {
@@ -159,7 +159,7 @@ fn render_into(md: &mut String, inv: &Inventory<'_>) -> std::fmt::Result {
             writeln!(
                 md,
                 "- **{} {}** {}: {}",
-                f.severity.as_str(),
+                f.severity.word(),
                 f.code.info().id,
                 code(&location(f), false),
                 message(&f.message, false)
@@ -239,7 +239,7 @@ fn model_section(md: &mut String, m: &ModelGroup<'_>) -> std::fmt::Result {
             write!(
                 md,
                 "  - {} {} {} at {}: {}",
-                f.severity.as_str(),
+                f.severity.word(),
                 f.code.info().id,
                 f.code.info().name,
                 code(&location(f), false),

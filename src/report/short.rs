@@ -43,7 +43,7 @@ pub fn write(
             out,
             "{}: {}[{}] {}",
             visible(&crate::report::inventory::location(f)),
-            f.severity.as_str(),
+            f.severity.word(),
             f.code.info().id,
             visible(&f.message)
         )?;

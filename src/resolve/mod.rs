@@ -165,9 +165,18 @@ fn from_card(mut resolved: ResolvedRef, catalog: &Catalog, cards: &mut Cards) ->
     }
     resolved.model = Some(name);
     resolved.license_source = resolved.license.as_ref().map(|_| source);
-    resolved
-        .notes
-        .push(format!("licence from the model card {}", card.path));
+    let written = match card.license.as_deref() {
+        Some("other") => card.license_name.as_deref().or(Some("other")),
+        id => id,
+    };
+    resolved.notes.push(match (&resolved.license, written) {
+        (Some(_), _) => format!("licence from the model card {}", card.path),
+        (None, Some(id)) => format!(
+            "the model card {} declares `{id}`, which the rule set does not know",
+            card.path
+        ),
+        (None, None) => format!("the model card {} declares no licence", card.path),
+    });
     resolved
 }
 
