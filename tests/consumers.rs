@@ -526,6 +526,52 @@ fn pre_commit_hook_fails_on_a_violation_and_passes_after_the_fix() {
     );
 }
 
+/// The `modelgate-system` hook runs the modelgate on PATH: nothing is built.
+#[test]
+#[ignore = "needs pre-commit and git: run by .ci/run"]
+fn pre_commit_system_hook_runs_the_modelgate_on_path() {
+    let head = text(&git(here(), &["rev-parse", "HEAD"]).stdout)
+        .trim()
+        .to_string();
+    let repo = tempfile::tempdir().unwrap();
+    let dir = repo.path();
+    assert!(git(dir, &["init", "-q", "-b", "main"]).status.success());
+    std::fs::write(
+        dir.join(".pre-commit-config.yaml"),
+        format!(
+            "repos:\n  - repo: {}\n    rev: {head}\n    hooks:\n      - id: modelgate-system\n",
+            here().display()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("app.py"),
+        "model = AutoModelForCausalLM.from_pretrained(\"chavinlo/alpaca-native\")\n",
+    )
+    .unwrap();
+    assert!(git(dir, &["add", "."]).status.success());
+    let binary_dir = Path::new(env!("CARGO_BIN_EXE_modelgate")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        binary_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = run(Command::new(tool("venv/bin/pre-commit"))
+        .args(["run", "--all-files"])
+        .current_dir(dir)
+        .env("PRE_COMMIT_HOME", dir.join(".pre-commit-home"))
+        .env("PATH", path)
+        .env("NO_COLOR", "1"));
+    let printed = format!("{}{}", text(&output.stdout), text(&output.stderr));
+    assert_eq!(output.status.code(), Some(1), "{printed}");
+    assert!(
+        printed.contains(
+            "app.py:1:47: error[MG002] `chavinlo/alpaca-native` may not be used commercially"
+        ),
+        "{printed}"
+    );
+}
+
 /// The completion scripts load in the shells they are for: bash registers the
 /// completion function, zsh and fish parse the script without error.
 #[test]
