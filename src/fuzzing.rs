@@ -4,9 +4,10 @@
 
 use std::sync::OnceLock;
 
-use crate::catalog::load::{builtin_files, load, FileDb, Loaded, Provenance, RuleFile};
+use crate::catalog::load::{builtin_files, load, Loaded, Provenance, RuleFile};
 use crate::classify::Family;
 use crate::extract::{extract as run_extractor, gguf, ExtractOptions};
+use crate::settings_file::FileDb;
 use crate::text::{decode, LineIndex};
 
 const FAMILIES: [Family; 13] = Family::ALL;

@@ -16,5 +16,6 @@ pub mod policy;
 pub mod progress;
 pub mod report;
 pub mod resolve;
+pub mod settings_file;
 pub mod text;
 pub mod walk;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::app::{
     baseline, list::local_sources, list::walk_options, rules, AppError, Outcome, UsageError,
 };
-use crate::catalog::load::{FileDb, Loaded as LoadedRules};
+use crate::catalog::load::Loaded as LoadedRules;
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::codes::Severity;
 use crate::evaluate::waivers::{self, Suppressions, WaiverInput};
@@ -16,6 +16,7 @@ use crate::policy::{self, Policy, PolicyOrigin};
 use crate::report::excerpt::Excerpt;
 use crate::report::{self, diagnostics};
 use crate::resolve::{self, ResolvedRef};
+use crate::settings_file::FileDb;
 use crate::walk::{self, Targets};
 
 /// Everything a report of a check needs.

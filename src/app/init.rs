@@ -27,8 +27,9 @@ pub fn run(args: &InitArgs) -> Result<Outcome, AppError> {
 
 #[cfg(test)]
 mod tests {
-    use crate::catalog::load::{builtin_files, load, FileDb};
+    use crate::catalog::load::{builtin_files, load};
     use crate::policy::{self, Distribution, Use};
+    use crate::settings_file::FileDb;
 
     #[test]
     fn the_template_is_a_valid_policy() {

@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use crate::settings_file::{closest, explain_toml_error, FileDb};
 use codespan_reporting::diagnostic::{Diagnostic, Label};
-use codespan_reporting::files::SimpleFiles;
 
 use super::schema::{RawHfLicenseFile, RawLicense, RawModel, RawModelFile, TerritoryScope};
 use super::{is_glob, Catalog, HfLicense, License, Model, Origin};
@@ -19,9 +19,6 @@ include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 pub fn rules_version() -> String {
     format!("{}+rules.{BUILTIN_RULES_HASH}", env!("CARGO_PKG_VERSION"))
 }
-
-/// Every text a rules diagnostic can point into.
-pub type FileDb = SimpleFiles<String, String>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Provenance {
@@ -568,7 +565,7 @@ impl Loader {
                 h.license.span(),
             );
             let Some(until) = &h.until else { continue };
-            if !crate::policy::is_iso_date(until.get_ref()) {
+            if !crate::settings_file::is_iso_date(until.get_ref()) {
                 self.error(
                     format!("`{}` is not a date", until.get_ref()),
                     p.file,
@@ -776,66 +773,6 @@ fn is_url(text: &str) -> bool {
     (text.starts_with("https://") || text.starts_with("http://"))
         && text.len() > "https://".len()
         && !text.contains(char::is_whitespace)
-}
-
-/// The message and label of a TOML/serde error: for an unknown key, a
-/// "did you mean" when one of the valid keys is close, and the valid keys.
-pub fn explain_toml_error(error: &toml::de::Error) -> (String, String) {
-    let message = error.message().trim().to_string();
-    let Some(rest) = message.strip_prefix("unknown field `") else {
-        return (message, "here".to_string());
-    };
-    let unknown = rest.split('`').next().unwrap_or("");
-    let expected: Vec<&str> = rest
-        .split_once("expected ")
-        .map(|(_, list)| list.split('`').skip(1).step_by(2).collect())
-        .unwrap_or_default();
-    let hint = closest(unknown, expected.iter().copied())
-        .map(|c| format!("did you mean `{c}`? "))
-        .unwrap_or_default();
-    let valid = expected
-        .iter()
-        .map(|k| format!("`{k}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    (message, format!("{hint}valid keys: {valid}"))
-}
-
-/// The candidate closest to `word`: the shortest one it begins (`cc-by-nc` →
-/// `cc-by-nc-4.0`), else the nearest by edit distance if close enough to be a typo.
-pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let candidates: Vec<&str> = candidates.collect();
-    let lower = word.to_ascii_lowercase();
-    let extension = candidates
-        .iter()
-        .filter(|c| word.len() >= 3 && c.to_ascii_lowercase().starts_with(&lower))
-        .min_by_key(|c| (c.len(), **c));
-    if let Some(found) = extension {
-        return Some(found);
-    }
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(word, c), c))
-        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(1))
-        .min()
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != *cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 fn license_from(p: &Parsed<RawLicense>) -> License {

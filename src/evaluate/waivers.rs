@@ -212,7 +212,7 @@ pub fn finalize(
 /// Today's date in UTC as `YYYY-MM-DD` (`MODELGATE_TODAY` overrides it, for tests).
 pub fn today() -> String {
     if let Ok(date) = std::env::var("MODELGATE_TODAY") {
-        if crate::policy::is_iso_date(&date) {
+        if crate::settings_file::is_iso_date(&date) {
             return date;
         }
     }

@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use codespan_reporting::diagnostic::{Diagnostic, Label};
 use globset::{GlobBuilder, GlobMatcher};
 
-use crate::catalog::load::{closest, explain_toml_error, FileDb};
 use crate::catalog::{Catalog, Category};
 use crate::codes::{Code, Severity, CODES};
+use crate::settings_file::{closest, explain_toml_error, is_iso_date, FileDb};
 use raw::{RawException, RawModelRule, RawPolicy};
 
 /// A value with the place in a policy file that set it.
@@ -906,33 +906,6 @@ pub fn stale_clarifications(policy: &Policy) -> Vec<Diagnostic<usize>> {
         );
     }
     out
-}
-
-/// `YYYY-MM-DD` with a month 01–12 and a day 01–31.
-pub fn is_iso_date(text: &str) -> bool {
-    let b = text.as_bytes();
-    let digits = |r: Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
-    if b.len() != 10
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || !digits(0..4)
-        || !digits(5..7)
-        || !digits(8..10)
-    {
-        return false;
-    }
-    let year: u32 = text[0..4].parse().unwrap_or(0);
-    let month: u32 = text[5..7].parse().unwrap_or(0);
-    let day: u32 = text[8..10].parse().unwrap_or(0);
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days_in_month).contains(&day)
 }
 
 #[cfg(test)]

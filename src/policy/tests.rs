@@ -262,26 +262,6 @@ fn extends_overlays_a_shared_policy() {
     );
 }
 
-#[test]
-fn iso_dates() {
-    assert!(is_iso_date("2027-06-30"));
-    assert!(is_iso_date("2028-02-29"));
-    assert!(is_iso_date("2000-02-29"));
-    for bad in [
-        "2027-02-29",
-        "1900-02-29",
-        "2027-02-30",
-        "2027-04-31",
-        "2027-6-30",
-        "2027-00-10",
-        "2027-01-32",
-        "tomorrow",
-        "2027/06/30",
-    ] {
-        assert!(!is_iso_date(bad), "{bad}");
-    }
-}
-
 /// The words the text formats print (`warning`, `note`) set a severity too.
 #[test]
 fn a_severity_may_be_written_as_the_output_prints_it() {

@@ -177,7 +177,7 @@ pub const EXCERPT_IDS: usize = usize::MAX / 2;
 /// The policy and rules files (ids below [`EXCERPT_IDS`]) and the excerpts
 /// of references (`EXCERPT_IDS + reference index`), for codespan.
 pub struct ReportFiles<'a> {
-    pub files: &'a crate::catalog::load::FileDb,
+    pub files: &'a crate::settings_file::FileDb,
     pub excerpts: &'a std::collections::BTreeMap<usize, Excerpt>,
     /// Put before a scanned file's root-relative path (the root as the user
     /// wrote it), so that a location is relative to the current directory as
@@ -283,7 +283,7 @@ mod tests {
             column.0 as usize,
             &starts,
         );
-        let files = crate::catalog::load::FileDb::new();
+        let files = crate::settings_file::FileDb::new();
         let excerpts = std::collections::BTreeMap::from([(0, excerpt.clone())]);
         let report_files = ReportFiles {
             files: &files,
