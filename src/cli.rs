@@ -160,7 +160,7 @@ pub struct ScanArgs {
     pub threads: usize,
     /// Files larger than this are skipped and reported (e.g. 8MiB, 512KiB, 1000000;
     /// from 1KiB to 4GiB).
-    #[arg(long, value_name = "SIZE", default_value = "8MiB", value_parser = parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = "8MiB", value_parser = crate::settings_file::parse_size)]
     pub max_file_size: u64,
     /// Also scan fenced code blocks of Markdown files.
     #[arg(long)]
@@ -320,81 +320,9 @@ fn parse_glob(text: &str) -> Result<String, String> {
     }
 }
 
-/// The smallest and largest `max_file_size`: below 1 KiB hardly any file could
-/// be scanned; texts of 4 GiB or more cannot be (their offsets are 32-bit).
-pub const MIN_FILE_SIZE: u64 = 1 << 10;
-pub const MAX_FILE_SIZE: u64 = 4 << 30;
-
-/// `8MiB`, `512KiB`, `2MB`, `1000`: binary units with `i` (and bare K/M/G),
-/// decimal without; from [`MIN_FILE_SIZE`] to [`MAX_FILE_SIZE`].
-pub fn parse_size(text: &str) -> Result<u64, String> {
-    let size = parse_size_unbounded(text)?;
-    if size < MIN_FILE_SIZE {
-        return Err(format!("`{text}` is too small: at least 1KiB"));
-    }
-    if size > MAX_FILE_SIZE {
-        return Err(format!("`{text}` is too large: at most 4GiB"));
-    }
-    Ok(size)
-}
-
-fn parse_size_unbounded(text: &str) -> Result<u64, String> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (digits, unit) = text.split_at(split);
-    let number: u64 = digits
-        .parse()
-        .map_err(|_| format!("`{text}` is not a size (try 8MiB)"))?;
-    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kib" => 1 << 10,
-        "kb" => 1_000,
-        "m" | "mib" => 1 << 20,
-        "mb" => 1_000_000,
-        "g" | "gib" => 1 << 30,
-        "gb" => 1_000_000_000,
-        other => {
-            return Err(format!(
-                "unknown size unit `{other}` (use B, KiB, MiB, GiB, KB, MB, GB)"
-            ))
-        }
-    };
-    number
-        .checked_mul(factor)
-        .ok_or_else(|| format!("`{text}` is too large: at most 4GiB"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sizes() {
-        assert_eq!(parse_size("8MiB"), Ok(8 << 20));
-        assert_eq!(parse_size("512 KiB"), Ok(512 << 10));
-        assert_eq!(parse_size("2MB"), Ok(2_000_000));
-        assert_eq!(parse_size("1024"), Ok(1024));
-        assert_eq!(parse_size("4GiB"), Ok(4 << 30));
-        assert!(parse_size("lots").is_err());
-        assert!(parse_size("1XB").is_err());
-    }
-
-    #[test]
-    fn nonsensical_sizes_are_refused() {
-        for size in [
-            "0",
-            "1",
-            "1B",
-            "1000",
-            "18446744073709551615",
-            "99999999999GiB",
-            "5GiB",
-        ] {
-            assert!(parse_size(size).is_err(), "{size}");
-        }
-    }
 
     #[test]
     fn thread_counts_and_globs() {

@@ -196,39 +196,25 @@ pub fn pipeline(data: &[u8], dir: &std::path::Path) {
 /// Markdown must hold no scanned text unescaped; no output may hold a raw
 /// control, bidi or format character (tab, LF and CR aside).
 pub fn pipeline_tree(files: &[(&str, &[u8])], dir: &std::path::Path) {
-    use crate::app::check;
-    use crate::cli::{CheckArgs, CheckFormat, ScanArgs};
-    use crate::report::{self, diagnostics::ColorWhen, inventory};
+    use crate::pipeline::{self, Request};
+    use crate::report::{self, inventory};
     let _ = std::fs::remove_dir_all(dir);
     for (name, content) in files {
         let path = dir.join(name);
         let _ = std::fs::create_dir_all(path.parent().unwrap_or(dir));
         let _ = std::fs::write(path, content);
     }
-    let args = CheckArgs {
-        scan: ScanArgs {
-            paths: vec![dir.to_path_buf()],
-            exclude: Vec::new(),
+    let request = Request {
+        paths: vec![dir.to_path_buf()],
+        walk: crate::walk::WalkOptions {
             threads: 1,
-            max_file_size: crate::walk::DEFAULT_MAX_FILE_SIZE,
-            include_docs: true,
-            verbose: true,
-            hf_cache: false,
+            extract: crate::extract::ExtractOptions { include_docs: true },
+            ..Default::default()
         },
-        config: None,
-        format: CheckFormat::Human,
-        color: ColorWhen::Never,
-        rules: Vec::new(),
-        deny_warnings: false,
-        include_info: true,
-        quiet: false,
-        min_severity: crate::cli::MinSeverity::Info,
-        baseline: None,
-        write_baseline: None,
-        output: None,
+        ..Default::default()
     };
     // A broken policy is exit 2 with its diagnostics, checked by the policy target.
-    let Ok(run) = check::check(&args) else {
+    let Ok(run) = pipeline::check(&request) else {
         return;
     };
     let inv = inventory::build(&run);

@@ -1,6 +1,7 @@
 //! modelgate: finds the AI models a repository uses and checks them against
 //! licence terms. The modules follow the pipeline: walk → classify → extract →
-//! (resolve → evaluate) → report.
+//! (resolve → evaluate) → report; `pipeline` runs the stages in order for the
+//! commands in `app`. Every import points down that order.
 
 pub mod app;
 pub mod catalog;
@@ -12,6 +13,7 @@ pub mod extract;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod model;
+pub mod pipeline;
 pub mod policy;
 pub mod progress;
 pub mod report;

@@ -4,6 +4,11 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+/// Extensions of single-file weights: what the checkpoint extractor looks for
+/// and what `rules check` accepts in an entry's `files`.
+pub const CHECKPOINT_EXTENSIONS: &[&str] =
+    &[".safetensors", ".ckpt", ".gguf", ".pth", ".pt", ".bin"];
+
 /// Where in the repository a reference was found and what kind of file holds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -175,6 +175,74 @@ pub fn lines_with_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
+/// Whether a character from a scanned file must never reach a reader raw:
+/// control characters (they move the cursor, set hyperlinks, ring bells),
+/// bidirectional overrides and isolates (they reorder what a reviewer sees,
+/// the "trojan source" trick), zero-width and other invisible format
+/// characters, and the line and paragraph separators.
+pub fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{ad}'
+                | '\u{61c}'
+                | '\u{180e}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206f}'
+                | '\u{feff}'
+                | '\u{fff9}'..='\u{fffb}'
+                | '\u{e0000}'..='\u{e007f}'
+        )
+}
+
+/// Makes hidden characters from scanned files visible (`\u{1b}`, `\u{202e}`),
+/// so that a model id can never drive a terminal or read differently from
+/// what the file holds.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_hidden(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Source text for diagnostics that quote it: every hidden character but
+/// tab, LF and the CR of a CRLF is replaced by as many bytes of `?` (a
+/// three-byte one, such as a bidi override, by one `\u{fffd}`), so byte
+/// offsets and spans stay valid and a quoted line can neither drive the
+/// terminal nor reorder what the reader sees.
+pub fn display_safe_source(text: String) -> String {
+    let unsafe_char = |(i, c): (usize, char)| {
+        is_hidden(c)
+            && c != '\t'
+            && c != '\n'
+            && !(c == '\r' && text.as_bytes().get(i + 1) == Some(&b'\n'))
+    };
+    if !text.char_indices().any(unsafe_char) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if !unsafe_char((i, c)) {
+            out.push(c);
+        } else if c.len_utf8() == 3 {
+            out.push('\u{fffd}');
+        } else {
+            out.push_str(&"?".repeat(c.len_utf8()));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

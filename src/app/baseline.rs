@@ -6,8 +6,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::app::check::CheckRun;
 use crate::app::{AppError, UsageError};
+use crate::evaluate::CheckRun;
 use crate::evaluate::Waived;
 use crate::report::fingerprint::fingerprints;
 

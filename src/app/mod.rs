@@ -11,8 +11,16 @@ pub mod rules;
 pub mod show;
 
 use std::io::Write as _;
+use std::path::PathBuf;
 
-use crate::cli::{Cli, Command};
+use codespan_reporting::diagnostic::Diagnostic;
+
+use crate::cli::{Cli, Command, ScanArgs};
+use crate::extract::ExtractOptions;
+use crate::pipeline::{PipelineError, Request};
+use crate::report::diagnostics::{self, ColorWhen};
+use crate::settings_file::FileDb;
+use crate::walk::WalkOptions;
 
 /// How a command ended, mapped to the process exit code by `main`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +59,46 @@ impl From<std::io::Error> for AppError {
 impl From<crate::walk::WalkError> for AppError {
     fn from(e: crate::walk::WalkError) -> Self {
         AppError::Usage(UsageError(e.to_string()))
+    }
+}
+
+/// The pipeline's request from the command line's scan options.
+fn request(scan: &ScanArgs, rules: &[PathBuf]) -> Request {
+    Request {
+        paths: scan.paths.clone(),
+        config: None,
+        rules: rules.to_vec(),
+        walk: WalkOptions {
+            threads: scan.threads,
+            max_file_size: scan.max_file_size,
+            exclude: scan.exclude.clone(),
+            extract: ExtractOptions {
+                include_docs: scan.include_docs,
+            },
+            own_files: Vec::new(),
+            progress: crate::progress::wanted_here(),
+        },
+        hf_cache: scan.hf_cache,
+        deny_warnings: false,
+    }
+}
+
+/// Shows why the pipeline could not run: rules and policy problems as
+/// diagnostics on stderr; every case ends the run with exit 2.
+fn pipeline_failed(error: PipelineError, color: ColorWhen) -> AppError {
+    let printed = |files: &FileDb, diagnostics: &[Diagnostic<usize>], place: &str| {
+        match diagnostics::emit_to_stderr(files, diagnostics, color) {
+            Ok(()) => AppError::Usage(UsageError(format!(
+                "{} in the {place}",
+                crate::text::count(diagnostics.len(), "problem", "problems")
+            ))),
+            Err(e) => AppError::Output(e),
+        }
+    };
+    match error {
+        PipelineError::Usage(message) => AppError::Usage(UsageError(message)),
+        PipelineError::Rules { files, diagnostics } => printed(&files, &diagnostics, "rule files"),
+        PipelineError::Policy { files, diagnostics } => printed(&files, &diagnostics, "policy"),
     }
 }
 

@@ -3,10 +3,11 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::app::{AppError, Outcome, UsageError};
+use crate::app::{pipeline_failed, AppError, Outcome, UsageError};
 use crate::catalog::load::{self, Loaded, Provenance, RuleFile};
 use crate::catalog::names;
 use crate::cli::{RulesArgs, RulesCommand};
+use crate::pipeline;
 use crate::report::diagnostics::{self, ColorWhen};
 
 pub fn run(args: &RulesArgs) -> Result<Outcome, AppError> {
@@ -63,12 +64,7 @@ fn run_check(dir: Option<&Path>, color: ColorWhen) -> Result<Outcome, AppError> 
 }
 
 fn read(path: &Path, provenance: Provenance) -> Result<Vec<RuleFile>, AppError> {
-    load::files_at(path, provenance).map_err(|e| {
-        AppError::Usage(UsageError(format!(
-            "cannot read rules at {}: {e}",
-            path.display()
-        )))
-    })
+    pipeline::rule_files_at(path, provenance).map_err(|e| pipeline_failed(e, ColorWhen::Auto))
 }
 
 fn report(loaded: &Loaded, color: ColorWhen) -> Result<(), AppError> {
@@ -78,22 +74,5 @@ fn report(loaded: &Loaded, color: ColorWhen) -> Result<(), AppError> {
 
 /// The built-in rule set plus extra files; rule errors are printed and end the run (exit 2).
 pub fn load_rule_set(extra: &[PathBuf], color: ColorWhen) -> Result<Loaded, AppError> {
-    let mut files = load::builtin_files();
-    for path in extra {
-        files.extend(read(path, Provenance::Extra)?);
-    }
-    let validation = if extra.is_empty() {
-        load::Validation::BuiltinOnly
-    } else {
-        load::Validation::Full
-    };
-    let loaded = load::load_with(files, validation);
-    if loaded.has_errors() {
-        report(&loaded, color)?;
-        return Err(AppError::Usage(UsageError(format!(
-            "{} in the rule files",
-            crate::text::count(loaded.diagnostics.len(), "problem", "problems")
-        ))));
-    }
-    Ok(loaded)
+    pipeline::rule_set(extra).map_err(|e| pipeline_failed(e, color))
 }

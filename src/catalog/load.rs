@@ -528,7 +528,7 @@ impl Loader {
             let lower = name.to_ascii_lowercase();
             let bare = !name.is_empty()
                 && !name.contains(['/', '\\', ' ', '*', '?'])
-                && crate::extract::checkpoint::EXTENSIONS
+                && crate::model::CHECKPOINT_EXTENSIONS
                     .iter()
                     .any(|ext| lower.ends_with(ext) && lower.len() > ext.len());
             if !bare {
@@ -538,7 +538,7 @@ impl Loader {
                     file.span(),
                     &format!(
                         "a file name without directories, ending in one of {}",
-                        crate::extract::checkpoint::EXTENSIONS.join(", ")
+                        crate::model::CHECKPOINT_EXTENSIONS.join(", ")
                     ),
                 );
             }

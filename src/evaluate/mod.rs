@@ -4,8 +4,11 @@
 //! waivers and `--deny-warnings` are applied afterwards in `finalize`.
 
 mod checks;
+mod run;
 pub mod suppress;
 pub mod waivers;
+
+pub use run::CheckRun;
 
 use std::ops::Range;
 

@@ -10,8 +10,7 @@ use aho_corasick::AhoCorasick;
 
 use crate::model::{Found, RefKind, Strength};
 
-/// Extensions of single-file weights (also what `rules check` accepts in `files`).
-pub const EXTENSIONS: &[&str] = &[".safetensors", ".ckpt", ".gguf", ".pth", ".pt", ".bin"];
+pub use crate::model::CHECKPOINT_EXTENSIONS as EXTENSIONS;
 
 /// Appends a candidate for every file name with a weights extension in
 /// `text`, outside whole-line and trailing comments.

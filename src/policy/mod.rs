@@ -313,8 +313,8 @@ impl Loader<'_> {
         };
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let file = self.files.add(
-            crate::report::visible(&display_path(path)).into_owned(),
-            crate::report::display_safe_source(text.clone()),
+            crate::text::visible(&display_path(path)).into_owned(),
+            crate::text::display_safe_source(text.clone()),
         );
         if let Err(e) = std::str::from_utf8(&bytes) {
             // The lossy text matches the file up to the first bad byte, which
@@ -565,7 +565,7 @@ impl Loader<'_> {
             policy.include_docs = Some(include_docs);
         }
         if let Some(size) = &s.max_file_size {
-            match crate::cli::parse_size(size.get_ref()) {
+            match crate::settings_file::parse_size(size.get_ref()) {
                 Ok(bytes) => policy.max_file_size = Some(bytes),
                 Err(why) => self.error("invalid `max_file_size`", file, size.span(), why),
             }

@@ -4,10 +4,12 @@
 //! characters (`…` where it was cut), and a weight file as its header facts,
 //! never as raw bytes.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use codespan_reporting::files::{Error, Files, Location};
 
+use crate::evaluate::CheckRun;
 use crate::report::{display_safe_source, visible};
 
 /// Lines up to this many bytes are shown whole.
@@ -171,6 +173,80 @@ fn ceil_boundary(text: &str, mut at: usize) -> usize {
     at
 }
 
+/// Reference index → the excerpt of its file that its diagnostics quote.
+pub type Excerpts = BTreeMap<usize, Excerpt>;
+
+/// The excerpts of the references the run's findings are about: their files
+/// read again (within the scan's size limit), each once; a weight file's
+/// excerpt is the header facts the scan recorded, never its bytes. A file
+/// that can no longer be read has no excerpt: its diagnostics name the place
+/// without quoting it.
+pub fn of_run(run: &CheckRun) -> Excerpts {
+    let mut by_path: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
+    for index in run.findings.iter().filter_map(|f| f.reference) {
+        let path = run.references[index].reference.path.as_str();
+        by_path.entry(path).or_default().insert(index);
+    }
+    let mut excerpts = BTreeMap::new();
+    for (path, indices) in by_path {
+        let references: Vec<_> = indices
+            .into_iter()
+            .map(|i| (i, &run.references[i].reference))
+            .collect();
+        let Some(&(_, first)) = references.first() else {
+            continue;
+        };
+        if first.kind == crate::model::RefKind::Artifact {
+            let facts = run
+                .scan
+                .artifacts
+                .get(path)
+                .map(artifact_facts)
+                .unwrap_or_default();
+            for (i, r) in references {
+                excerpts.insert(i, Excerpt::of_artifact(path, &facts, r.line.0 as usize));
+            }
+            continue;
+        }
+        let Some(text) = crate::walk::read_text(&run.root_path.join(path), run.max_file_size)
+        else {
+            continue;
+        };
+        let index = crate::text::LineIndex::new(&text);
+        let line_starts: Vec<usize> = (0..).map_while(|l| index.line_start(l)).collect();
+        for (i, r) in references {
+            let excerpt = Excerpt::of_source(
+                path,
+                &text,
+                r.span.clone(),
+                r.line.0 as usize,
+                r.column.0 as usize,
+                &line_starts,
+            );
+            excerpts.insert(i, excerpt);
+        }
+    }
+    excerpts
+}
+
+/// What a weight file's header (or its sibling `config.json`) said, in one line.
+fn artifact_facts(info: &crate::model::ArtifactInfo) -> String {
+    let mut facts = Vec::new();
+    if let Some(name) = &info.name {
+        facts.push(format!("name {name}"));
+    }
+    if let Some(license) = &info.license {
+        facts.push(format!("license {license}"));
+    }
+    if !info.base_models.is_empty() {
+        facts.push(format!("base model {}", info.base_models.join(", ")));
+    }
+    match (info.source, facts.is_empty()) {
+        ("", _) | (_, true) => "weight file: header names no model or licence".to_string(),
+        (source, false) => format!("{source}: {}", facts.join("; ")),
+    }
+}
+
 /// Excerpt ids start here, above every policy and rules file id.
 pub const EXCERPT_IDS: usize = usize::MAX / 2;
 
@@ -178,7 +254,7 @@ pub const EXCERPT_IDS: usize = usize::MAX / 2;
 /// of references (`EXCERPT_IDS + reference index`), for codespan.
 pub struct ReportFiles<'a> {
     pub files: &'a crate::settings_file::FileDb,
-    pub excerpts: &'a std::collections::BTreeMap<usize, Excerpt>,
+    pub excerpts: &'a Excerpts,
     /// Put before a scanned file's root-relative path (the root as the user
     /// wrote it), so that a location is relative to the current directory as
     /// a policy file's is; `None` when the root is `.`.

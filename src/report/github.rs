@@ -5,8 +5,8 @@
 
 use std::io::Write;
 
-use crate::app::check::CheckRun;
 use crate::codes::Severity;
+use crate::evaluate::CheckRun;
 use crate::evaluate::Finding;
 
 /// Annotations GitHub shows per level and step.

@@ -4,12 +4,12 @@
 
 use codespan_reporting::diagnostic::{Diagnostic, Label};
 
-use crate::app::check::CheckRun;
 use crate::codes::Severity;
+use crate::evaluate::CheckRun;
 use crate::evaluate::Finding;
 use crate::policy::PolicyOrigin;
 use crate::report::diagnostics::{self, ColorWhen};
-use crate::report::excerpt::{ReportFiles, EXCERPT_IDS};
+use crate::report::excerpt::{self, Excerpts, ReportFiles, EXCERPT_IDS};
 use crate::report::visible;
 
 /// What the human format shows: every finding (`verbose`), info findings
@@ -42,16 +42,18 @@ const SHOWN_PER_GROUP: usize = 3;
 /// The findings and the summary on stdout, with the rest of a check's output
 /// (`check > out.txt`, `| less`, `| grep MG002` see them).
 pub fn write(run: &CheckRun, color: ColorWhen, options: HumanOptions) -> std::io::Result<()> {
-    let shown = shown(run, options);
-    diagnostics::emit_to_stdout(&files(run), &shown.diagnostics, color)?;
+    let excerpts = excerpt::of_run(run);
+    let shown = shown(run, &excerpts, options);
+    diagnostics::emit_to_stdout(&files(run, &excerpts), &shown.diagnostics, color)?;
     let mut out = std::io::stdout().lock();
     tail(&mut out, run, options, &shown)
 }
 
 /// The same text without colour, for files (`-o`), tests and fuzzing.
 pub fn render_plain(run: &CheckRun, options: HumanOptions) -> String {
-    let shown = shown(run, options);
-    let mut out = diagnostics::render_plain(&files(run), &shown.diagnostics);
+    let excerpts = excerpt::of_run(run);
+    let shown = shown(run, &excerpts, options);
+    let mut out = diagnostics::render_plain(&files(run, &excerpts), &shown.diagnostics);
     let mut rest = Vec::new();
     // Writing into a Vec cannot fail.
     let _ = tail(&mut rest, run, options, &shown);
@@ -66,7 +68,7 @@ struct Shown {
     infos: Vec<String>,
 }
 
-fn shown(run: &CheckRun, options: HumanOptions) -> Shown {
+fn shown(run: &CheckRun, excerpts: &Excerpts, options: HumanOptions) -> Shown {
     let mut findings: Vec<&Finding> = run
         .findings
         .iter()
@@ -80,9 +82,12 @@ fn shown(run: &CheckRun, options: HumanOptions) -> Shown {
         .into_iter()
         .partition(|f| f.severity == Severity::Info && f.waived.is_none() && !full_infos);
     let diagnostics = if options.verbose {
-        findings.iter().map(|f| diagnostic(f, run)).collect()
+        findings
+            .iter()
+            .map(|f| diagnostic(f, run, excerpts))
+            .collect()
     } else {
-        grouped(&findings, run)
+        grouped(&findings, run, excerpts)
     };
     Shown {
         diagnostics,
@@ -101,7 +106,7 @@ fn subject<'f>(f: &'f Finding, run: &'f CheckRun) -> &'f str {
 
 /// Findings of one code about one model, in their order: the first ones in
 /// full, the others counted in a note on the last of those.
-fn grouped(findings: &[&Finding], run: &CheckRun) -> Vec<Diagnostic<usize>> {
+fn grouped(findings: &[&Finding], run: &CheckRun, excerpts: &Excerpts) -> Vec<Diagnostic<usize>> {
     // (code, model, waived) → the group's place in `groups`, first seen first.
     type Key<'a> = (crate::codes::Code, &'a str, bool);
     let mut groups: Vec<Vec<&Finding>> = Vec::new();
@@ -120,7 +125,7 @@ fn grouped(findings: &[&Finding], run: &CheckRun) -> Vec<Diagnostic<usize>> {
     for group in groups {
         let shown = group.len().min(SHOWN_PER_GROUP);
         for (n, f) in group.iter().take(shown).enumerate() {
-            let mut d = diagnostic(f, run);
+            let mut d = diagnostic(f, run, excerpts);
             if n + 1 == shown && group.len() > shown {
                 d.notes.push(format!(
                     "{} more like this ({} places in all); `-v` lists every one",
@@ -190,18 +195,23 @@ fn tail(
     summary(out, run, options.verbose)
 }
 
-fn files(run: &CheckRun) -> ReportFiles<'_> {
-    let root = run.root.trim_end_matches('/');
+fn files<'a>(run: &'a CheckRun, excerpts: &'a Excerpts) -> ReportFiles<'a> {
     ReportFiles {
         files: &run.files,
-        excerpts: &run.excerpts,
-        // Relative to the current directory, like the policy file's path.
-        root: (!root.is_empty() && root != "." && root != "./").then_some(root),
+        excerpts,
+        root: shown_root(run),
     }
 }
 
+/// The root put before scanned files' paths so that they are relative to the
+/// current directory, like the policy file's path; `None` for `.`.
+fn shown_root(run: &CheckRun) -> Option<&str> {
+    let root = run.root.trim_end_matches('/');
+    (!root.is_empty() && root != "." && root != "./").then_some(root)
+}
+
 /// One finding as a codespan diagnostic.
-pub fn diagnostic(f: &Finding, run: &CheckRun) -> Diagnostic<usize> {
+pub fn diagnostic(f: &Finding, run: &CheckRun, excerpts: &Excerpts) -> Diagnostic<usize> {
     let base = match (f.waived.is_some(), f.severity) {
         (true, _) => Diagnostic::note(),
         (false, Severity::Error) => Diagnostic::error(),
@@ -211,7 +221,7 @@ pub fn diagnostic(f: &Finding, run: &CheckRun) -> Diagnostic<usize> {
     let mut labels = Vec::new();
     if let Some(index) = f.reference {
         let r = &run.references[index].reference;
-        if let Some(excerpt) = run.excerpts.get(&index) {
+        if let Some(excerpt) = excerpts.get(&index) {
             let what = if r.dynamic {
                 "built at run time"
             } else {
@@ -263,7 +273,7 @@ pub fn diagnostic(f: &Finding, run: &CheckRun) -> Diagnostic<usize> {
 /// like every location the diagnostics show (the outputs for machines keep it
 /// relative to the scanned root).
 fn policy_path(run: &CheckRun) -> String {
-    match files(run).root {
+    match shown_root(run) {
         Some(root)
             if !matches!(run.policy.origin, PolicyOrigin::Builtin)
                 && !run.policy_display.starts_with('/') =>

@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::app::check::CheckRun;
 use crate::catalog::{CommercialUse, License, OutputTraining, RevenuePeriod};
 use crate::codes::Severity;
+use crate::evaluate::CheckRun;
 use crate::evaluate::Finding;
 use crate::resolve::{LicenseSource, ResolvedRef};
 use crate::text::group_thousands;

@@ -6,8 +6,8 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::app::check::CheckRun;
 use crate::codes::Severity;
+use crate::evaluate::CheckRun;
 use crate::evaluate::Finding;
 use crate::model::{OneIndexed, RefKind, Scan, SkipReason, Skipped};
 use crate::report::inventory::{Inventory, Status};

@@ -10,8 +10,8 @@ use std::io::Write;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 
-use crate::app::check::CheckRun;
 use crate::codes::{Severity, CODES};
+use crate::evaluate::CheckRun;
 use crate::evaluate::Finding;
 
 /// A relative path keeps its unreserved characters and `/`; everything else

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::app::check::CheckRun;
+use crate::evaluate::CheckRun;
 use crate::report::visible;
 
 /// A one-line message on stderr (not part of any machine output).

@@ -1,0 +1,294 @@
+//! The stages in order, for every command that scans: the rule set and the
+//! policy → walk and extract → resolve → (for a check) evaluate, waivers and
+//! severities. `list` stops after resolve; `check` and `report` go on to the
+//! findings ([`CheckRun`], evaluate's output). Nothing is printed here:
+//! problems come back as a [`PipelineError`] for the command layer to show.
+
+use std::path::{Path, PathBuf};
+
+use codespan_reporting::diagnostic::Diagnostic;
+
+use crate::catalog::load::{self, Loaded as LoadedRules, Provenance, RuleFile};
+use crate::evaluate::waivers::{self, Suppressions, WaiverInput};
+use crate::evaluate::{self, suppress, CheckRun, Context, Finding};
+use crate::model::{RefKind, Scan};
+use crate::policy::{self, Policy, PolicyOrigin};
+use crate::resolve::cards::Cards;
+use crate::resolve::{self, ResolvedRef};
+use crate::settings_file::FileDb;
+use crate::walk::{self, Targets, WalkError, WalkOptions};
+
+/// What to scan and with which rules: the command line's scan options.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub paths: Vec<PathBuf>,
+    /// `--config`: the policy file instead of the one discovered at the root.
+    pub config: Option<PathBuf>,
+    /// `--rules`: rule files or folders besides the built-in rule set.
+    pub rules: Vec<PathBuf>,
+    pub walk: WalkOptions,
+    /// Also look up model cards in the local Hugging Face cache.
+    pub hf_cache: bool,
+    /// `--deny-warnings`: warnings count as errors.
+    pub deny_warnings: bool,
+}
+
+/// Why a scan could not run (exit 2).
+pub enum PipelineError {
+    /// A missing path, an unreadable rules folder, a bad glob …
+    Usage(String),
+    /// The rule files have problems: `files` is what the diagnostics point into.
+    Rules {
+        files: FileDb,
+        diagnostics: Vec<Diagnostic<usize>>,
+    },
+    /// The policy has problems.
+    Policy {
+        files: FileDb,
+        diagnostics: Vec<Diagnostic<usize>>,
+    },
+}
+
+impl From<WalkError> for PipelineError {
+    fn from(e: WalkError) -> Self {
+        PipelineError::Usage(e.to_string())
+    }
+}
+
+/// `list`'s result: every reference, resolved, with the scan's counts.
+pub struct Listed {
+    pub root_display: String,
+    pub references: Vec<ResolvedRef>,
+    pub scan: Scan,
+}
+
+/// The built-in rule set plus `extra` files (fully validated when there are any).
+pub fn rule_set(extra: &[PathBuf]) -> Result<LoadedRules, PipelineError> {
+    let mut files = load::builtin_files();
+    for path in extra {
+        files.extend(rule_files_at(path, Provenance::Extra)?);
+    }
+    let validation = if extra.is_empty() {
+        load::Validation::BuiltinOnly
+    } else {
+        load::Validation::Full
+    };
+    let loaded = load::load_with(files, validation);
+    if loaded.has_errors() {
+        return Err(PipelineError::Rules {
+            files: loaded.files,
+            diagnostics: loaded.diagnostics,
+        });
+    }
+    Ok(loaded)
+}
+
+pub fn rule_files_at(path: &Path, provenance: Provenance) -> Result<Vec<RuleFile>, PipelineError> {
+    load::files_at(path, provenance)
+        .map_err(|e| PipelineError::Usage(format!("cannot read rules at {}: {e}", path.display())))
+}
+
+/// Walk, extract and resolve, without a policy.
+pub fn list(request: &Request) -> Result<Listed, PipelineError> {
+    let targets = Targets::from_args(&request.paths)?;
+    let rules = rule_set(&request.rules)?;
+    let mut scan = walk::scan(&targets, &request.walk)?;
+    let references = resolve::resolve(
+        std::mem::take(&mut scan.references),
+        &rules.catalog,
+        None,
+        Some(local_sources(&targets, request.hf_cache)),
+        &scan.artifacts,
+    );
+    Ok(Listed {
+        root_display: targets.root_display,
+        references,
+        scan,
+    })
+}
+
+/// The whole check: findings judged against the policy, waived and with
+/// their final severities.
+pub fn check(request: &Request) -> Result<CheckRun, PipelineError> {
+    let targets = Targets::from_args(&request.paths)?;
+    let found = match &request.config {
+        Some(path) if path.is_file() => Some(config_kind(path)),
+        Some(path) => {
+            return Err(PipelineError::Usage(format!(
+                "config file does not exist: {}",
+                path.display()
+            )))
+        }
+        None => policy::discover(&targets.root),
+    };
+    let (rules, policy, files) = load_policy_and_rules(found.as_ref(), &request.rules)?;
+    let mut options = request.walk.clone();
+    options.exclude.extend(policy.exclude.iter().cloned());
+    options.extract.include_docs |= policy.include_docs.unwrap_or(false);
+    if let Some(size) = policy.max_file_size {
+        options.max_file_size = size;
+    }
+    let mut scan = walk::scan(&targets, &options)?;
+    let references = resolve::resolve(
+        std::mem::take(&mut scan.references),
+        &rules.catalog,
+        policy.licenses_as_of.as_deref(),
+        Some(
+            local_sources(&targets, request.hf_cache)
+                .with_clarifications(clarifications(&policy, &targets)),
+        ),
+        &scan.artifacts,
+    );
+    let mut findings = evaluate::evaluate(
+        &references,
+        &Context {
+            policy: &policy,
+            catalog: &rules.catalog,
+        },
+    );
+    findings.extend(Finding::nothing_scanned(&scan));
+    let suppressions = read_suppressions(&targets.root, &references, options.max_file_size);
+    let policy_display = match &policy.origin {
+        PolicyOrigin::Builtin => "built-in default".to_string(),
+        PolicyOrigin::File(path) => relative_to(path, &targets.root),
+    };
+    let today = waivers::today();
+    waivers::apply_waivers(
+        &mut findings,
+        &WaiverInput {
+            policy: &policy,
+            references: &references,
+            suppressions: &suppressions,
+            today: &today,
+            partial_scan: !targets.files.is_empty(),
+            policy_path: &policy_display,
+        },
+    );
+    locate_policy_findings(&mut findings, &files);
+    waivers::finalize(&mut findings, &policy.severity, request.deny_warnings);
+    Ok(CheckRun {
+        root: targets.root_display.clone(),
+        root_path: targets.root.clone(),
+        max_file_size: options.max_file_size,
+        policy,
+        policy_display,
+        rules,
+        references,
+        findings,
+        scan,
+        files,
+    })
+}
+
+/// Where resolution may look besides the catalog: the tree's model cards and,
+/// with `hf_cache`, the local Hugging Face cache.
+fn local_sources(targets: &Targets, hf_cache: bool) -> Cards {
+    let hf_cache = hf_cache
+        .then(crate::resolve::cards::default_hf_cache)
+        .flatten();
+    Cards::new(&targets.root, hf_cache)
+}
+
+/// `[[clarify]]` entries as (folder relative to the root, licence, reason).
+fn clarifications(policy: &Policy, targets: &Targets) -> Vec<(String, String, String)> {
+    policy
+        .clarify
+        .iter()
+        .map(|c| {
+            let folder = relative_to(&c.absolute, &targets.root);
+            (
+                folder,
+                c.license.clone(),
+                c.reason.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// Waiver findings point at their line in the policy file.
+fn locate_policy_findings(findings: &mut [Finding], files: &FileDb) {
+    use codespan_reporting::files::Files;
+    for finding in findings
+        .iter_mut()
+        .filter(|f| f.reference.is_none() && f.line == 0)
+    {
+        let Some(label) = &finding.policy_label else {
+            continue;
+        };
+        if let Ok(location) = files.location(label.file, label.span.start) {
+            finding.line = location.line_number as u32;
+            finding.column = location.column_number as u32;
+        }
+    }
+}
+
+fn config_kind(path: &Path) -> policy::Found {
+    if path.file_name().is_some_and(|n| n == "pyproject.toml") {
+        policy::Found::Pyproject(path.to_path_buf())
+    } else {
+        policy::Found::Modelgate(path.to_path_buf())
+    }
+}
+
+/// The rule set (built-in, `--rules`, the policy's `[scan] rules`) and the
+/// validated policy.
+fn load_policy_and_rules(
+    found: Option<&policy::Found>,
+    cli_rules: &[PathBuf],
+) -> Result<(LoadedRules, Policy, FileDb), PipelineError> {
+    let mut rules = rule_set(cli_rules)?;
+    let Some(found) = found else {
+        return Ok((rules, Policy::default(), FileDb::new()));
+    };
+    let mut files = FileDb::new();
+    let mut loaded = policy::load(found, &rules.catalog, &mut files);
+    if loaded.diagnostics.is_empty() && !loaded.policy.rules.is_empty() {
+        // The policy names more rule files: judge the policy against the full set.
+        let extra: Vec<PathBuf> = cli_rules
+            .iter()
+            .cloned()
+            .chain(loaded.policy.rules.iter().cloned())
+            .collect();
+        rules = rule_set(&extra)?;
+        files = FileDb::new();
+        loaded = policy::load(found, &rules.catalog, &mut files);
+    }
+    let stale = policy::stale_clarifications(&loaded.policy);
+    loaded.diagnostics.extend(stale);
+    if !loaded.diagnostics.is_empty() {
+        return Err(PipelineError::Policy {
+            files,
+            diagnostics: loaded.diagnostics,
+        });
+    }
+    Ok((rules, loaded.policy, files))
+}
+
+/// Reads the files that have references (again, within the scan's size
+/// limit) for their suppression comments. Weight files are never read again.
+fn read_suppressions(root: &Path, references: &[ResolvedRef], max_file_size: u64) -> Suppressions {
+    let mut suppressions = Suppressions::default();
+    let paths: std::collections::BTreeSet<&str> = references
+        .iter()
+        .filter(|r| r.reference.kind != RefKind::Artifact)
+        .map(|r| r.reference.path.as_str())
+        .collect();
+    for path in paths {
+        let Some(text) = walk::read_text(&root.join(path), max_file_size) else {
+            continue;
+        };
+        suppressions
+            .by_path
+            .insert(path.to_string(), suppress::parse(&text));
+    }
+    suppressions
+}
+
+fn relative_to(path: &Path, root: &Path) -> String {
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    match canonical.strip_prefix(&canonical_root) {
+        Ok(relative) => relative.to_string_lossy().replace('\\', "/"),
+        Err(_) => path.display().to_string(),
+    }
+}
