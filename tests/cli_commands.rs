@@ -1046,3 +1046,62 @@ fn the_readme_check_session_is_real() {
         &readme[start..end]
     );
 }
+
+/// A waived finding is marked, with who waived it and why, in SARIF (a
+/// suppression: in source for a comment, external for an exception) and in
+/// the GitHub job summary; it is never an annotation.
+#[test]
+fn waived_findings_are_marked_in_sarif_and_the_github_summary() {
+    let root = here().join("fixtures/repos/waivers");
+    let sarif = modelgate(&root, &["check", ".", "--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let suppressed: Vec<(String, serde_json::Value)> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r.get("suppressions").is_some())
+        .map(|r| {
+            (
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                r["suppressions"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        suppressed,
+        [
+            (
+                "research/eval.py".to_string(),
+                serde_json::json!([{"kind": "external", "status": "accepted",
+                    "justification": "research notebooks are never shipped (waived by exception in modelgate.toml)"}])
+            ),
+            (
+                "src/app.py".to_string(),
+                serde_json::json!([{"kind": "inSource", "status": "accepted",
+                    "justification": "licensed separately from the authors, contract 2026-04 (waived by suppression at src/app.py:2)"}])
+            ),
+        ]
+    );
+    let scratch = tempfile::tempdir().unwrap();
+    let summary = scratch.path().join("summary.md");
+    let github = Command::new(env!("CARGO_BIN_EXE_modelgate"))
+        .current_dir(&root)
+        .args(["check", ".", "--format", "github"])
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    let annotations = String::from_utf8(github.stdout).unwrap();
+    assert!(!annotations.contains("research/eval.py"), "{annotations}");
+    let summary = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        summary.starts_with("## modelgate: 6 findings (2 waived)\n"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("| waived | MG002 | `src/app.py:3:48` | `tatsu-lab/alpaca-7b-wdiff` may not be used commercially (licence `cc-by-nc-4.0`) (waived by suppression at src/app.py:2: licensed separately from the authors, contract 2026-04) |"),
+        "{summary}"
+    );
+}

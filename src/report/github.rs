@@ -67,11 +67,21 @@ fn annotation(out: &mut dyn Write, command: &str, f: &Finding) -> std::io::Resul
     )
 }
 
-/// The job summary: one table row per finding.
+/// The job summary: one table row per finding, the waived ones marked with
+/// who waived them and why.
 fn write_summary(out: &mut dyn Write, run: &CheckRun) -> std::io::Result<()> {
-    let shown: Vec<&Finding> = run.findings.iter().filter(|f| f.waived.is_none()).collect();
-    writeln!(out, "## modelgate: {} findings\n", shown.len())?;
-    if shown.is_empty() {
+    let active = run.findings.iter().filter(|f| f.waived.is_none()).count();
+    let waived = run.findings.len() - active;
+    write!(
+        out,
+        "## modelgate: {}",
+        crate::text::count(active, "finding", "findings")
+    )?;
+    if waived > 0 {
+        write!(out, " ({waived} waived)")?;
+    }
+    writeln!(out, "\n")?;
+    if run.findings.is_empty() {
         return writeln!(
             out,
             "No findings. Policy: {}.",
@@ -82,16 +92,26 @@ fn write_summary(out: &mut dyn Write, run: &CheckRun) -> std::io::Result<()> {
         out,
         "| severity | code | location | message |\n|---|---|---|---|"
     )?;
-    for f in shown {
+    // Active findings first, as in the annotations.
+    let mut rows: Vec<&Finding> = run.findings.iter().collect();
+    rows.sort_by_key(|f| f.waived.is_some());
+    for f in rows {
+        let (severity, message) = match &f.waived {
+            None => (f.severity.word(), f.message.clone()),
+            Some(w) => (
+                "waived",
+                format!("{} (waived by {}: {})", f.message, w.by, w.reason),
+            ),
+        };
         writeln!(
             out,
             "| {} | {} | `{}:{}:{}` | {} |",
-            f.severity.word(),
+            severity,
             f.code.info().id,
             markdown_cell(&f.path).replace('`', "'"),
             f.line,
             f.column,
-            markdown_cell(&f.message)
+            markdown_cell(&message)
         )?;
     }
     writeln!(out, "\nPolicy: {}.", markdown_cell(&run.policy_display))

@@ -114,6 +114,20 @@ struct ResultObject {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<Location>,
     partial_fingerprints: BTreeMap<&'static str, String>,
+    /// A waived finding: accepted, with who waived it and why (GitHub shows
+    /// it as a closed alert).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<Suppression>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Suppression {
+    /// `inSource` for a comment beside the reference, `external` for an
+    /// exception in the policy file.
+    kind: &'static str,
+    status: &'static str,
+    justification: String,
 }
 
 #[derive(Serialize)]
@@ -211,7 +225,7 @@ pub fn write(out: &mut dyn Write, run: &CheckRun, include_info: bool) -> std::io
         .findings
         .iter()
         .zip(fingerprints)
-        .filter(|(f, _)| f.waived.is_none() && (include_info || f.severity != Severity::Info))
+        .filter(|(f, _)| include_info || f.severity != Severity::Info)
         .map(|(f, fingerprint)| result(f, run, fingerprint))
         .collect();
     let mut bases = BTreeMap::new();
@@ -307,6 +321,19 @@ fn result<'a>(f: &'a Finding, run: &'a CheckRun, fingerprint: String) -> ResultO
         }],
         related_locations: related,
         partial_fingerprints: fingerprints,
+        suppressions: f
+            .waived
+            .iter()
+            .map(|w| Suppression {
+                kind: if w.by.starts_with("suppression") {
+                    "inSource"
+                } else {
+                    "external"
+                },
+                status: "accepted",
+                justification: format!("{} (waived by {})", w.reason, w.by),
+            })
+            .collect(),
     }
 }
 
