@@ -172,6 +172,26 @@ pub struct ScanArgs {
     /// Hugging Face cache (HF_HUB_CACHE, HF_HOME/hub or ~/.cache/huggingface/hub); offline.
     #[arg(long)]
     pub hf_cache: bool,
+    #[command(flatten)]
+    pub hub: HubArgs,
+}
+
+/// The Hugging Face Hub lookups, shared by check, list, report and show.
+#[derive(Debug, Args, Clone)]
+pub struct HubArgs {
+    /// Look up `org/name` references the catalog does not know on the Hugging
+    /// Face Hub (HF_ENDPOINT, else huggingface.co; HF_TOKEN for gated and
+    /// private repositories). Only the model id is sent; answers are cached.
+    /// Also MODELGATE_ONLINE=1 or `[scan] online = true`.
+    #[arg(long, conflicts_with = "offline")]
+    pub online: bool,
+    /// Answer from the Hub lookup cache only, whatever its age; never connect.
+    #[arg(long)]
+    pub offline: bool,
+    /// Cached Hub answers younger than this are used without a request
+    /// (e.g. 7d, 12h, 30m, 90s).
+    #[arg(long, value_name = "AGE", default_value = "7d", value_parser = crate::settings_file::parse_age)]
+    pub online_max_age: std::time::Duration,
 }
 
 #[derive(Debug, Args)]

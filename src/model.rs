@@ -206,4 +206,17 @@ pub struct Scan {
     pub excluded: usize,
     /// Header facts of the weight files found, by path.
     pub artifacts: std::collections::BTreeMap<String, ArtifactInfo>,
+    /// `--online`/`--offline`: what the Hugging Face Hub lookups did.
+    pub hub: Option<HubLookups>,
+}
+
+/// The Hugging Face Hub lookups of a run, for its summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct HubLookups {
+    /// Requests the Hub answered (any status) in this run.
+    pub looked_up: usize,
+    /// Answers taken from the cache.
+    pub cached: usize,
+    /// Ids left without an answer (timeouts, errors, `--offline` misses).
+    pub failed: usize,
 }

@@ -14,6 +14,7 @@ use crate::evaluate::{self, suppress, CheckRun, Context, Finding};
 use crate::model::{RefKind, Scan};
 use crate::policy::{self, Policy, PolicyOrigin};
 use crate::resolve::cards::Cards;
+use crate::resolve::hub;
 use crate::resolve::{self, ResolvedRef};
 use crate::settings_file::FileDb;
 use crate::walk::{self, Targets, WalkError, WalkOptions};
@@ -31,6 +32,11 @@ pub struct Request {
     pub hf_cache: bool,
     /// `--deny-warnings`: warnings count as errors.
     pub deny_warnings: bool,
+    /// `--online`/`MODELGATE_ONLINE` or `--offline`; `None` leaves it to
+    /// the policy's `[scan] online` (never online for `list`).
+    pub hub: Option<hub::Mode>,
+    /// `--online-max-age`.
+    pub hub_max_age: std::time::Duration,
 }
 
 /// Why a scan could not run (exit 2).
@@ -93,13 +99,17 @@ pub fn list(request: &Request) -> Result<Listed, PipelineError> {
     let targets = Targets::from_args(&request.paths)?;
     let rules = rule_set(&request.rules)?;
     let mut scan = walk::scan(&targets, &request.walk)?;
-    let references = resolve::resolve(
+    let mut references = resolve::resolve(
         std::mem::take(&mut scan.references),
         &rules.catalog,
         None,
         Some(local_sources(&targets, request.hf_cache)),
         &scan.artifacts,
     );
+    scan.hub = request.hub.map(|mode| {
+        let options = hub::HubOptions::from_env(mode, request.hub_max_age);
+        resolve::from_hub(&mut references, &rules.catalog, &options)
+    });
     Ok(Listed {
         root_display: targets.root_display,
         references,
@@ -129,7 +139,7 @@ pub fn check(request: &Request) -> Result<CheckRun, PipelineError> {
         options.max_file_size = size;
     }
     let mut scan = walk::scan(&targets, &options)?;
-    let references = resolve::resolve(
+    let mut references = resolve::resolve(
         std::mem::take(&mut scan.references),
         &rules.catalog,
         policy.licenses_as_of.as_deref(),
@@ -139,6 +149,11 @@ pub fn check(request: &Request) -> Result<CheckRun, PipelineError> {
         ),
         &scan.artifacts,
     );
+    let hub_mode = request.hub.or(policy.online.then_some(hub::Mode::Online));
+    scan.hub = hub_mode.map(|mode| {
+        let options = hub::HubOptions::from_env(mode, request.hub_max_age);
+        resolve::from_hub(&mut references, &rules.catalog, &options)
+    });
     let mut findings = evaluate::evaluate(
         &references,
         &Context {

@@ -39,7 +39,21 @@ pub struct Progress {
 }
 
 impl Progress {
+    /// The scan's line: files scanned, candidate references so far.
     pub fn start(counters: Arc<ScanCounters>) -> Progress {
+        // Candidates: what extraction found so far, before the catalog and
+        // the policy decide which are references.
+        Progress::start_with(move || {
+            format!(
+                "scanning: {} files, {} candidate references",
+                crate::text::group_thousands(counters.files.load(Ordering::Relaxed) as u64),
+                crate::text::group_thousands(counters.references.load(Ordering::Relaxed) as u64)
+            )
+        })
+    }
+
+    /// A line showing what `message` says, redrawn ten times a second.
+    pub fn start_with(message: impl Fn() -> String + Send + 'static) -> Progress {
         let (done, finished) = mpsc::channel();
         let thread = std::thread::spawn(move || {
             if finished.recv_timeout(DELAY) != Err(mpsc::RecvTimeoutError::Timeout) {
@@ -54,13 +68,7 @@ impl Progress {
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
             );
             loop {
-                // Candidates: what extraction found so far, before the
-                // catalog and the policy decide which are references.
-                bar.set_message(format!(
-                    "scanning: {} files, {} candidate references",
-                    crate::text::group_thousands(counters.files.load(Ordering::Relaxed) as u64),
-                    crate::text::group_thousands(counters.references.load(Ordering::Relaxed) as u64)
-                ));
+                bar.set_message(message());
                 bar.tick();
                 match finished.recv_timeout(Duration::from_millis(100)) {
                     Err(mpsc::RecvTimeoutError::Timeout) => continue,

@@ -143,6 +143,29 @@ fn parse_size_unbounded(text: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("`{text}` is too large: at most 4GiB"))
 }
 
+/// `7d`, `12h`, `30m`, `90s` or plain seconds: how old a cached answer may be.
+pub fn parse_age(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let number: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not an age (try 7d, 12h, 30m)"))?;
+    let factor: u64 = match unit.trim() {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        other => return Err(format!("unknown unit `{other}` (use d, h, m or s)")),
+    };
+    number
+        .checked_mul(factor)
+        .map(std::time::Duration::from_secs)
+        .ok_or_else(|| format!("`{text}` is too long"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,6 +213,23 @@ mod tests {
             "5GiB",
         ] {
             assert!(parse_size(size).is_err(), "{size}");
+        }
+    }
+
+    #[test]
+    fn ages() {
+        assert_eq!(
+            parse_age("7d"),
+            Ok(std::time::Duration::from_secs(7 * 86_400))
+        );
+        assert_eq!(
+            parse_age("12h"),
+            Ok(std::time::Duration::from_secs(12 * 3_600))
+        );
+        assert_eq!(parse_age("30m"), Ok(std::time::Duration::from_secs(1_800)));
+        assert_eq!(parse_age("0"), Ok(std::time::Duration::ZERO));
+        for bad in ["", "d", "7w", "-1d", "99999999999999999999d"] {
+            assert!(parse_age(bad).is_err(), "{bad}");
         }
     }
 }

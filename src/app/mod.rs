@@ -80,6 +80,23 @@ fn request(scan: &ScanArgs, rules: &[PathBuf]) -> Request {
         },
         hf_cache: scan.hf_cache,
         deny_warnings: false,
+        hub: hub_mode(&scan.hub),
+        hub_max_age: scan.hub.online_max_age,
+    }
+}
+
+/// `--offline`, else `--online` or `MODELGATE_ONLINE=1`; `None` leaves it
+/// to the policy.
+fn hub_mode(args: &crate::cli::HubArgs) -> Option<crate::resolve::hub::Mode> {
+    use crate::resolve::hub::Mode;
+    let from_env = std::env::var("MODELGATE_ONLINE")
+        .is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes" | "on"));
+    if args.offline {
+        Some(Mode::Offline)
+    } else if args.online || from_env {
+        Some(Mode::Online)
+    } else {
+        None
     }
 }
 

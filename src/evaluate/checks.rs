@@ -166,7 +166,9 @@ fn unknown_model(index: usize, r: &ResolvedRef, cx: &Context<'_>) -> Option<Find
             ),
             index,
             r,
-        ),
+        )
+        // What a Hub lookup answered, when one was made.
+        .notes(&r.notes),
     };
     let finding = match cx.catalog.suggest(&r.reference.text) {
         Some((family, license)) => finding.note(format!(

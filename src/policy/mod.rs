@@ -169,6 +169,8 @@ pub struct Policy {
     pub severity: BTreeMap<Code, SeverityOverride>,
     pub exclude: Vec<String>,
     pub include_docs: Option<bool>,
+    /// `[scan] online = true`: look up unknown Hub ids as `--online` does.
+    pub online: bool,
     pub max_file_size: Option<u64>,
     /// Extra rule files, relative paths resolved against the policy file's folder.
     pub rules: Vec<PathBuf>,
@@ -200,6 +202,7 @@ impl Default for Policy {
             severity: BTreeMap::new(),
             exclude: Vec::new(),
             include_docs: None,
+            online: false,
             max_file_size: None,
             rules: Vec::new(),
         }
@@ -561,6 +564,9 @@ impl Loader<'_> {
                 ),
             }
         }
+        if let Some(online) = s.online {
+            policy.online = online;
+        }
         if let Some(include_docs) = s.include_docs {
             policy.include_docs = Some(include_docs);
         }
@@ -827,9 +833,11 @@ fn choices_for_key_at(text: &str, offset: usize) -> Option<&'static str> {
         "deny_categories" => {
             "a list of \"open-source\", \"open-weights\", \"non-commercial\", \"proprietary\""
         }
-        "trains_on_model_outputs" | "open_weights_only" | "osi_approved_only" | "include_docs" => {
-            "true, false"
-        }
+        "trains_on_model_outputs"
+        | "open_weights_only"
+        | "osi_approved_only"
+        | "include_docs"
+        | "online" => "true, false",
         code if crate::codes::Code::parse(code).is_some() => {
             "\"error\", \"warn\", \"info\", \"off\""
         }

@@ -103,6 +103,7 @@ pub struct RawException {
 pub struct RawScan {
     pub exclude: Option<Vec<Spanned<String>>>,
     pub include_docs: Option<bool>,
+    pub online: Option<bool>,
     pub max_file_size: Option<Spanned<String>>,
     pub rules: Option<Vec<Spanned<String>>>,
 }

@@ -298,7 +298,7 @@ fn summary(err: &mut dyn std::io::Write, run: &CheckRun, verbose: bool) -> std::
     use crate::text::count as n;
     writeln!(
         err,
-        "{}, {}, {} ({waived} waived) in {}; {} scanned, {} skipped; policy: {}",
+        "{}, {}, {} ({waived} waived) in {}; {} scanned, {} skipped{}; policy: {}",
         n(
             count(Severity::Error),
             Severity::Error.word(),
@@ -317,6 +317,7 @@ fn summary(err: &mut dyn std::io::Write, run: &CheckRun, verbose: bool) -> std::
         n(run.references.len(), "reference", "references"),
         n(run.scan.files_scanned, "file", "files"),
         run.scan.skipped.len(),
+        crate::report::hub_summary(run.scan.hub),
         visible(&policy_path(run))
     )
 }

@@ -158,6 +158,9 @@ struct Summary {
     errors: usize,
     warnings: usize,
     infos: usize,
+    /// Addition: the Hugging Face Hub lookups, with `--online`/`--offline`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hub_lookups: Option<crate::model::HubLookups>,
 }
 
 fn reference(resolved: &ResolvedRef) -> Reference<'_> {
@@ -300,6 +303,7 @@ fn report<'a>(
             errors: count(Severity::Error),
             warnings: count(Severity::Warn),
             infos: count(Severity::Info),
+            hub_lookups: scan.hub,
         },
         models: None,
         profile: None,

@@ -20,6 +20,17 @@ pub mod table;
 /// scanned text.
 pub use crate::text::{display_safe_source, is_hidden, visible};
 
+/// `; Hugging Face Hub: 3 looked up, 12 cached, 1 failed` for a summary line
+/// (nothing without `--online`/`--offline`).
+pub fn hub_summary(hub: Option<crate::model::HubLookups>) -> String {
+    hub.map_or_else(String::new, |h| {
+        format!(
+            "; Hugging Face Hub: {} looked up, {} cached, {} failed",
+            h.looked_up, h.cached, h.failed
+        )
+    })
+}
+
 /// `skipped PATH: REASON`, one a line (`-v` of every human format).
 pub fn write_skipped(
     err: &mut dyn std::io::Write,

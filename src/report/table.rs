@@ -70,9 +70,10 @@ pub fn write_summary(
     use crate::text::count;
     writeln!(
         err,
-        "{} in {} scanned; {} skipped{hint}",
+        "{} in {} scanned; {} skipped{hint}{}",
         count(references, "reference", "references"),
         count(scan.files_scanned, "file", "files"),
-        count(scan.skipped.len(), "file", "files")
+        count(scan.skipped.len(), "file", "files"),
+        crate::report::hub_summary(scan.hub)
     )
 }

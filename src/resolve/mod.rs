@@ -6,6 +6,7 @@
 //! here (they were never references). Never the network; never prints.
 
 pub mod cards;
+pub mod hub;
 pub mod license_file;
 
 use std::path::Path;
@@ -29,6 +30,8 @@ pub enum LicenseSource {
     /// Addition: a `[[clarify]]` entry of the policy.
     Clarified,
     HfCache,
+    /// `--online`: the Hugging Face Hub's API.
+    HubApi,
 }
 
 impl LicenseSource {
@@ -41,6 +44,7 @@ impl LicenseSource {
             LicenseSource::LicenseFile => "license-file",
             LicenseSource::Clarified => "clarified",
             LicenseSource::HfCache => "hf-cache",
+            LicenseSource::HubApi => "hub-api",
         }
     }
 }
@@ -371,4 +375,191 @@ fn relicensing_note(
         ),
     };
     Some(format!("relicensed: {}; {judged}", earlier.join(", ")))
+}
+
+/// How many Hub answers deep a lineage is followed: a fine-tune of a merge of
+/// a quantisation … of a catalog model.
+const HUB_DEPTH: usize = 5;
+
+/// `--online`/`--offline`: the references still unknown after the catalog and
+/// the local sources whose name is a Hub id are looked up on the Hugging Face
+/// Hub; a base the catalog does not know is looked up in turn. The nearest
+/// base the catalog knows decides the licence, as for local cards.
+pub fn from_hub(
+    references: &mut [ResolvedRef],
+    catalog: &Catalog,
+    options: &hub::HubOptions,
+) -> hub::HubCounts {
+    let asked = |r: &ResolvedRef| {
+        r.model.is_none()
+            && !r.reference.dynamic
+            && r.reference.kind != RefKind::Artifact
+            && r.reference.provider.is_none_or(|p| p == "huggingface")
+    };
+    let mut round: Vec<String> = references
+        .iter()
+        .filter(|r| asked(r))
+        .map(|r| crate::catalog::normalise::canonical(&r.reference.text))
+        .filter(|id| hub::is_hub_id(id))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut answers = hub::Answers::new();
+    let mut counts = hub::HubCounts::default();
+    for _ in 0..HUB_DEPTH {
+        if round.is_empty() {
+            break;
+        }
+        let (got, c) = hub::look_up(&round, options);
+        counts.looked_up += c.looked_up;
+        counts.cached += c.cached;
+        counts.failed += c.failed;
+        answers.extend(got);
+        // Bases the catalog does not know, not asked yet.
+        round = answers
+            .values()
+            .filter_map(|a| match a {
+                hub::Answer::Found(m) => Some(m),
+                _ => None,
+            })
+            .filter(|m| !m.base_models.iter().any(|b| catalog.resolve(b).is_some()))
+            .flat_map(|m| m.base_models.iter())
+            .map(|b| crate::catalog::normalise::canonical(b))
+            .filter(|b| hub::is_hub_id(b) && !answers.contains_key(b))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+    }
+    for r in references.iter_mut().filter(|r| asked(r)) {
+        let id = crate::catalog::normalise::canonical(&r.reference.text);
+        if let Some(answer) = answers.get(&id) {
+            apply_hub_answer(r, &id, answer, &answers, catalog, &options.endpoint);
+        }
+    }
+    counts
+}
+
+fn apply_hub_answer(
+    r: &mut ResolvedRef,
+    id: &str,
+    answer: &hub::Answer,
+    answers: &hub::Answers,
+    catalog: &Catalog,
+    endpoint: &str,
+) {
+    let model = match answer {
+        hub::Answer::Found(model) => model,
+        hub::Answer::NotOnHub => {
+            r.notes
+                .push(format!("not on the Hugging Face Hub ({endpoint}/{id})"));
+            return;
+        }
+        hub::Answer::Denied { status } => {
+            r.notes.push(format!(
+                "the Hugging Face Hub refused the lookup (HTTP {status}): the repository is gated or private; set HF_TOKEN to a token with access"
+            ));
+            return;
+        }
+        hub::Answer::Failed { reason } => {
+            r.notes
+                .push(format!("the Hugging Face Hub lookup failed: {reason}"));
+            return;
+        }
+    };
+    let (lineage, license, notes) = hub_lineage(id, model, answers, catalog, endpoint, 0);
+    if model.id != id {
+        r.notes.push(format!(
+            "renamed on the Hugging Face Hub: `{id}` is now `{}`",
+            model.id
+        ));
+    }
+    r.notes.extend(notes);
+    if model.gated {
+        r.notes
+            .push("gated on the Hugging Face Hub: its terms are accepted per user".to_string());
+    }
+    r.model = Some(id.to_string());
+    r.license_source = license.as_ref().map(|_| LicenseSource::HubApi);
+    r.license = license;
+    r.lineage = lineage;
+}
+
+/// The lineage and licence of a Hub model: through the first base the
+/// catalog knows, else through a base the Hub answered for, else its own
+/// card's licence.
+fn hub_lineage(
+    id: &str,
+    model: &hub::HubModel,
+    answers: &hub::Answers,
+    catalog: &Catalog,
+    endpoint: &str,
+    depth: usize,
+) -> (Vec<String>, Option<String>, Vec<String>) {
+    let card = model.card(endpoint);
+    let declared = card_license(&card, catalog);
+    let source = format!("{endpoint}/{}", model.id);
+    let mut notes = Vec::new();
+    let inherited = |base_lineage: Vec<String>, base_license: Option<String>, base: &str| {
+        let mut notes = Vec::new();
+        if let (Some(declared), Some(inherited)) = (&declared, &base_license) {
+            if declared != inherited {
+                notes.push(format!(
+                    "the Hugging Face Hub card {source} declares `{declared}`, but its base `{base}` is under `{inherited}`: the base's licence applies"
+                ));
+            }
+        }
+        let license = base_license.or_else(|| declared.clone());
+        let lineage = std::iter::once(id.to_string())
+            .chain(base_lineage)
+            .collect();
+        (lineage, license, notes)
+    };
+    if let Some(base) = model.base_models.iter().find_map(|b| catalog.resolve(b)) {
+        let base_license = base.license.map(|l| l.id.clone());
+        let (lineage, license, mut found) = inherited(base.lineage, base_license, &base.model_id);
+        found.push(format!(
+            "licence from the Hugging Face Hub: {source}, base model in the catalog"
+        ));
+        return (lineage, license, found);
+    }
+    if depth < HUB_DEPTH {
+        for base in &model.base_models {
+            let key = crate::catalog::normalise::canonical(base);
+            if let Some(hub::Answer::Found(base_model)) = answers.get(&key) {
+                let (base_lineage, base_license, base_notes) =
+                    hub_lineage(&key, base_model, answers, catalog, endpoint, depth + 1);
+                if base_license.is_some() {
+                    let (lineage, license, mut found) = inherited(base_lineage, base_license, &key);
+                    found.extend(base_notes);
+                    return (lineage, license, found);
+                }
+            }
+        }
+    }
+    match (&declared, card.license.as_deref()) {
+        (Some(license), _) => notes.push(format!(
+            "licence from the Hugging Face Hub: {source} declares `{license}`"
+        )),
+        (None, Some(written)) => {
+            let written = match written {
+                "other" => card.license_name.as_deref().unwrap_or("other"),
+                w => w,
+            };
+            let link = model
+                .license_link
+                .as_deref()
+                .map(|l| format!(" ({l})"))
+                .unwrap_or_default();
+            notes.push(format!(
+                "the Hugging Face Hub card {source} declares `{written}`{link}, which the rule set does not map"
+            ));
+        }
+        (None, None) => notes.push(format!(
+            "the Hugging Face Hub card {source} declares no licence"
+        )),
+    }
+    let lineage = std::iter::once(id.to_string())
+        .chain(declared.clone())
+        .collect();
+    (lineage, declared, notes)
 }
