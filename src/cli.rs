@@ -101,6 +101,8 @@ pub struct ShowArgs {
     /// Extra rule files or directories (add entries or override built-in ones).
     #[arg(long, value_name = "DIR")]
     pub rules: Vec<PathBuf>,
+    #[command(flatten)]
+    pub hub: HubArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -87,7 +87,7 @@ fn request(scan: &ScanArgs, rules: &[PathBuf]) -> Request {
 
 /// `--offline`, else `--online` or `MODELGATE_ONLINE=1`; `None` leaves it
 /// to the policy.
-fn hub_mode(args: &crate::cli::HubArgs) -> Option<crate::resolve::hub::Mode> {
+pub(crate) fn hub_mode(args: &crate::cli::HubArgs) -> Option<crate::resolve::hub::Mode> {
     use crate::resolve::hub::Mode;
     let from_env = std::env::var("MODELGATE_ONLINE")
         .is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes" | "on"));

@@ -6,6 +6,7 @@ use crate::app::{rules, AppError, Outcome};
 use crate::cli::{ShowArgs, ShowFormat};
 use crate::report;
 use crate::report::diagnostics::ColorWhen;
+use crate::resolve::{self, hub};
 
 pub fn run(args: &ShowArgs) -> Result<Outcome, AppError> {
     let loaded = rules::load_rule_set(&args.rules, ColorWhen::Auto)?;
@@ -35,6 +36,37 @@ pub fn run(args: &ShowArgs) -> Result<Outcome, AppError> {
         None => crate::extract::candidate::provider_from_shape(query).map(str::to_string),
     };
     let resolved = loaded.catalog.resolve_for(query, provider.as_deref());
+    let hub_id = crate::catalog::normalise::canonical(query);
+    if let (None, Some(mode)) = (&resolved, super::hub_mode(&args.hub)) {
+        if hub::is_hub_id(&hub_id) {
+            let options = hub::HubOptions::from_env(mode, args.hub.online_max_age);
+            let (answers, counts) =
+                resolve::ask_hub(vec![hub_id.clone()], &loaded.catalog, &options);
+            let resolution =
+                resolve::hub_resolution(&hub_id, &answers, &loaded.catalog, &options.endpoint);
+            let license = resolution
+                .license
+                .as_deref()
+                .and_then(|id| loaded.catalog.licenses.get(id));
+            let shown = report::show::HubShown {
+                query,
+                url: format!("{}/{hub_id}", options.endpoint),
+                resolution: &resolution,
+                license,
+                lookups: counts,
+            };
+            match args.format {
+                ShowFormat::Json => report::show::write_hub_json(&mut out, &shown)?,
+                ShowFormat::Human => report::show::write_hub_human(&mut out, &shown)?,
+            }
+            out.flush()?;
+            return Ok(if license.is_some() {
+                Outcome::Clean
+            } else {
+                Outcome::Findings
+            });
+        }
+    }
     match args.format {
         ShowFormat::Json => {
             report::show::write_json(&mut out, query, resolved.as_ref(), &loaded.catalog)?

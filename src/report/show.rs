@@ -211,6 +211,84 @@ pub fn write_human(
     }
 }
 
+/// `show --online` for a model the catalog does not know: what the Hub said.
+pub struct HubShown<'a> {
+    pub query: &'a str,
+    /// The model's page on the Hub (or the mirror `HF_ENDPOINT` names).
+    pub url: String,
+    pub resolution: &'a crate::resolve::HubResolution,
+    pub license: Option<&'a License>,
+    pub lookups: crate::model::HubLookups,
+}
+
+#[derive(Serialize)]
+struct HubShowJson<'a> {
+    query: &'a str,
+    model: Option<HubModelJson<'a>>,
+    lineage: &'a [String],
+    license: Option<LicenseJson<'a>>,
+    hub_lookups: crate::model::HubLookups,
+}
+
+#[derive(Serialize)]
+struct HubModelJson<'a> {
+    id: &'a str,
+    license_source: &'static str,
+    url: &'a str,
+    notes: &'a [String],
+}
+
+pub fn write_hub_json(out: &mut dyn Write, shown: &HubShown<'_>) -> std::io::Result<()> {
+    let r = shown.resolution;
+    let json = HubShowJson {
+        query: shown.query,
+        model: r.model.as_deref().map(|id| HubModelJson {
+            id,
+            license_source: "hub-api",
+            url: &shown.url,
+            notes: &r.notes,
+        }),
+        lineage: &r.lineage,
+        license: shown.license.map(license_json),
+        hub_lookups: shown.lookups,
+    };
+    crate::report::write_json(&mut *out, &json)?;
+    writeln!(out)
+}
+
+pub fn write_hub_human(out: &mut dyn Write, shown: &HubShown<'_>) -> std::io::Result<()> {
+    let r = shown.resolution;
+    let Some(id) = &r.model else {
+        writeln!(
+            out,
+            "{}: not in the catalog, and the Hugging Face Hub gave no licence",
+            visible(shown.query)
+        )?;
+        for note in &r.notes {
+            writeln!(out, "  note:           {}", visible(note))?;
+        }
+        return Ok(());
+    };
+    writeln!(out, "{}", visible(id))?;
+    writeln!(
+        out,
+        "  source:         the Hugging Face Hub, {} (not in the catalog)",
+        visible(&shown.url)
+    )?;
+    let lineage: Vec<String> = r.lineage.iter().map(|l| visible(l).into_owned()).collect();
+    writeln!(out, "  lineage:        {}", lineage.join(" → "))?;
+    for note in &r.notes {
+        writeln!(out, "  note:           {}", visible(note))?;
+    }
+    match shown.license {
+        Some(l) => write_license(out, l, None),
+        None => writeln!(
+            out,
+            "  licence:        unknown (the Hub names none the rule set maps)"
+        ),
+    }
+}
+
 fn write_license(
     out: &mut dyn Write,
     l: &License,

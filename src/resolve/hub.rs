@@ -77,12 +77,9 @@ impl HubOptions {
             let token = std::fs::read_to_string(path).ok()?;
             Some(token.trim().to_string()).filter(|t| !t.is_empty())
         });
-        let cache_dir = var("MODELGATE_CACHE").map(PathBuf::from).or_else(|| {
-            var("XDG_CACHE_HOME")
-                .map(PathBuf::from)
-                .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(".cache")))
-                .map(|c| c.join("modelgate/hub"))
-        });
+        let cache_dir = var("MODELGATE_CACHE")
+            .map(PathBuf::from)
+            .or_else(|| platform_cache_dir().map(|c| c.join("modelgate").join("hub")));
         let timeout = var("MODELGATE_HUB_TIMEOUT_MS")
             .and_then(|ms| ms.parse().ok())
             .map_or(Duration::from_secs(10), Duration::from_millis);
@@ -96,6 +93,28 @@ impl HubOptions {
             progress: crate::progress::wanted_here(),
         }
     }
+}
+
+/// The platform's cache folder: `XDG_CACHE_HOME` wherever it is set, else
+/// `~/Library/Caches` on macOS, `%LOCALAPPDATA%` on Windows, `~/.cache`.
+fn platform_cache_dir() -> Option<PathBuf> {
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if let Some(dir) = var("XDG_CACHE_HOME") {
+        return Some(dir);
+    }
+    if cfg!(windows) {
+        return var("LOCALAPPDATA");
+    }
+    let home = var("HOME")?;
+    Some(if cfg!(target_os = "macos") {
+        home.join("Library/Caches")
+    } else {
+        home.join(".cache")
+    })
 }
 
 /// What the Hub says about a model repository.
@@ -224,6 +243,10 @@ fn agent(options: &HubOptions) -> ureq::Agent {
         // Redirects are followed by hand: a renamed repository's new id is recorded.
         .max_redirects(0)
         .http_status_as_error(false)
+        // One kept-alive connection per worker: connections are reused, never
+        // churned, so no more than IN_FLIGHT are ever open.
+        .max_idle_connections(IN_FLIGHT)
+        .max_idle_connections_per_host(IN_FLIGHT)
         .user_agent(concat!("modelgate/", env!("CARGO_PKG_VERSION")))
         .build()
         .into()

@@ -396,7 +396,7 @@ pub fn from_hub(
             && r.reference.kind != RefKind::Artifact
             && r.reference.provider.is_none_or(|p| p == "huggingface")
     };
-    let mut round: Vec<String> = references
+    let round: Vec<String> = references
         .iter()
         .filter(|r| asked(r))
         .map(|r| crate::catalog::normalise::canonical(&r.reference.text))
@@ -404,6 +404,22 @@ pub fn from_hub(
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
+    let (answers, counts) = ask_hub(round, catalog, options);
+    for r in references.iter_mut().filter(|r| asked(r)) {
+        let id = crate::catalog::normalise::canonical(&r.reference.text);
+        apply_hub_answer(r, &id, &answers, catalog, &options.endpoint);
+    }
+    counts
+}
+
+/// The Hub's answers for `ids` and, in turn, for the bases of theirs the
+/// catalog does not know, up to [`HUB_DEPTH`] deep.
+pub fn ask_hub(
+    ids: Vec<String>,
+    catalog: &Catalog,
+    options: &hub::HubOptions,
+) -> (hub::Answers, hub::HubCounts) {
+    let mut round = ids;
     let mut answers = hub::Answers::new();
     let mut counts = hub::HubCounts::default();
     for _ in 0..HUB_DEPTH {
@@ -430,58 +446,83 @@ pub fn from_hub(
             .into_iter()
             .collect();
     }
-    for r in references.iter_mut().filter(|r| asked(r)) {
-        let id = crate::catalog::normalise::canonical(&r.reference.text);
-        if let Some(answer) = answers.get(&id) {
-            apply_hub_answer(r, &id, answer, &answers, catalog, &options.endpoint);
+    (answers, counts)
+}
+
+/// What the Hub's answers say about one id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HubResolution {
+    /// The id, when the Hub answered for it (even without a licence).
+    pub model: Option<String>,
+    pub license: Option<String>,
+    pub lineage: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+/// The licence, lineage and notes `answers` give `id`.
+pub fn hub_resolution(
+    id: &str,
+    answers: &hub::Answers,
+    catalog: &Catalog,
+    endpoint: &str,
+) -> HubResolution {
+    let mut resolution = HubResolution::default();
+    let model = match answers.get(id) {
+        Some(hub::Answer::Found(model)) => model,
+        Some(hub::Answer::NotOnHub) => {
+            resolution
+                .notes
+                .push(format!("not on the Hugging Face Hub ({endpoint}/{id})"));
+            return resolution;
         }
+        Some(hub::Answer::Denied { status }) => {
+            resolution.notes.push(format!(
+                "the Hugging Face Hub refused the lookup (HTTP {status}): the repository is gated or private; set HF_TOKEN to a token with access"
+            ));
+            return resolution;
+        }
+        Some(hub::Answer::Failed { reason }) => {
+            resolution
+                .notes
+                .push(format!("the Hugging Face Hub lookup failed: {reason}"));
+            return resolution;
+        }
+        None => return resolution,
+    };
+    let (lineage, license, notes) = hub_lineage(id, model, answers, catalog, endpoint, 0);
+    if model.id != id {
+        resolution.notes.push(format!(
+            "renamed on the Hugging Face Hub: `{id}` is now `{}`",
+            model.id
+        ));
     }
-    counts
+    resolution.notes.extend(notes);
+    if model.gated {
+        resolution
+            .notes
+            .push("gated on the Hugging Face Hub: its terms are accepted per user".to_string());
+    }
+    resolution.model = Some(id.to_string());
+    resolution.license = license;
+    resolution.lineage = lineage;
+    resolution
 }
 
 fn apply_hub_answer(
     r: &mut ResolvedRef,
     id: &str,
-    answer: &hub::Answer,
     answers: &hub::Answers,
     catalog: &Catalog,
     endpoint: &str,
 ) {
-    let model = match answer {
-        hub::Answer::Found(model) => model,
-        hub::Answer::NotOnHub => {
-            r.notes
-                .push(format!("not on the Hugging Face Hub ({endpoint}/{id})"));
-            return;
-        }
-        hub::Answer::Denied { status } => {
-            r.notes.push(format!(
-                "the Hugging Face Hub refused the lookup (HTTP {status}): the repository is gated or private; set HF_TOKEN to a token with access"
-            ));
-            return;
-        }
-        hub::Answer::Failed { reason } => {
-            r.notes
-                .push(format!("the Hugging Face Hub lookup failed: {reason}"));
-            return;
-        }
-    };
-    let (lineage, license, notes) = hub_lineage(id, model, answers, catalog, endpoint, 0);
-    if model.id != id {
-        r.notes.push(format!(
-            "renamed on the Hugging Face Hub: `{id}` is now `{}`",
-            model.id
-        ));
+    let resolution = hub_resolution(id, answers, catalog, endpoint);
+    r.notes.extend(resolution.notes);
+    if resolution.model.is_some() {
+        r.model = resolution.model;
+        r.license_source = resolution.license.as_ref().map(|_| LicenseSource::HubApi);
+        r.license = resolution.license;
+        r.lineage = resolution.lineage;
     }
-    r.notes.extend(notes);
-    if model.gated {
-        r.notes
-            .push("gated on the Hugging Face Hub: its terms are accepted per user".to_string());
-    }
-    r.model = Some(id.to_string());
-    r.license_source = license.as_ref().map(|_| LicenseSource::HubApi);
-    r.license = license;
-    r.lineage = lineage;
 }
 
 /// The lineage and licence of a Hub model: through the first base the
@@ -514,9 +555,21 @@ fn hub_lineage(
             .collect();
         (lineage, license, notes)
     };
+    if let Some(relation) = &model.base_model_relation {
+        notes.push(format!(
+            "the Hugging Face Hub names it a {relation} of {}",
+            model
+                .base_models
+                .iter()
+                .map(|b| format!("`{b}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     if let Some(base) = model.base_models.iter().find_map(|b| catalog.resolve(b)) {
         let base_license = base.license.map(|l| l.id.clone());
         let (lineage, license, mut found) = inherited(base.lineage, base_license, &base.model_id);
+        found.splice(0..0, notes);
         found.push(format!(
             "licence from the Hugging Face Hub: {source}, base model in the catalog"
         ));
@@ -530,6 +583,7 @@ fn hub_lineage(
                     hub_lineage(&key, base_model, answers, catalog, endpoint, depth + 1);
                 if base_license.is_some() {
                     let (lineage, license, mut found) = inherited(base_lineage, base_license, &key);
+                    found.splice(0..0, notes);
                     found.extend(base_notes);
                     return (lineage, license, found);
                 }
