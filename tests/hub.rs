@@ -774,3 +774,36 @@ fn parallel_runs_share_the_cache() {
     let json = project.check_json(&hub, &["--offline"], &[]);
     assert_eq!(json["summary"]["hub_lookups"]["cached"], 40);
 }
+
+/// A Hub that keeps saying "later" never holds the run past its time for
+/// lookups: what is left fails with the reason, and the run goes on.
+#[test]
+fn a_rate_limited_hub_cannot_hold_the_run() {
+    let hub = Hub::start();
+    let ids: Vec<String> = (0..20).map(|n| format!("busy/model-{n:02}")).collect();
+    for id in &ids {
+        hub.route(id, vec![Reply::status(429).header("Retry-After", "1")]);
+    }
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let project = Project::new(&refs);
+    let started = Instant::now();
+    let json = project.check_json(&hub, &["--online"], &[("MODELGATE_HUB_BUDGET_MS", "1500")]);
+    let elapsed = started.elapsed();
+    assert!(elapsed < Duration::from_secs(4), "{elapsed:?}");
+    assert_eq!(json["summary"]["hub_lookups"]["failed"], 20);
+    let reasons: std::collections::BTreeSet<String> = ids
+        .iter()
+        .map(|id| unknown(&json, id).1.join(" | "))
+        .collect();
+    // Retries stop at the run's time; ids not yet asked by then are not asked.
+    for reason in &reasons {
+        assert!(
+            [
+                "the Hugging Face Hub lookup failed: HTTP 429, and a retry would pass the run's 1 s for lookups; the next run goes on from the cache",
+                "the Hugging Face Hub lookup failed: the run's lookups took their 1 s; the next run goes on from the cache",
+            ]
+            .contains(&reason.as_str()),
+            "{reason}"
+        );
+    }
+}

@@ -30,6 +30,12 @@ pub const MAX_REDIRECTS: usize = 5;
 const RETRIES: u32 = 3;
 /// A `Retry-After` longer than this is not waited for.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+/// All the lookups of a run, retries included, end within this: a rate-limited
+/// or failing Hub never holds a CI job for long. What is left fails, and the
+/// next run goes on from the cache.
+const BUDGET: Duration = Duration::from_secs(120);
+/// Base models followed per model: a merge of hundreds is cut here.
+const MAX_BASES: usize = 8;
 /// The public Hub, unless `HF_ENDPOINT` names a mirror.
 pub const PUBLIC_HUB: &str = "https://huggingface.co";
 
@@ -53,6 +59,8 @@ pub struct HubOptions {
     /// Cached answers younger than this are used without a request.
     pub max_age: Duration,
     pub timeout: Duration,
+    /// The time all lookups of the run may take ([`BUDGET`]).
+    pub budget: Duration,
     /// Draw a progress line on stderr while lookups run.
     pub progress: bool,
 }
@@ -80,9 +88,14 @@ impl HubOptions {
         let cache_dir = var("MODELGATE_CACHE")
             .map(PathBuf::from)
             .or_else(|| platform_cache_dir().map(|c| c.join("modelgate").join("hub")));
-        let timeout = var("MODELGATE_HUB_TIMEOUT_MS")
-            .and_then(|ms| ms.parse().ok())
-            .map_or(Duration::from_secs(10), Duration::from_millis);
+        // Shorter limits for the tests, which cannot wait 10 s or 2 min.
+        let millis = |name: &str, default: Duration| {
+            var(name)
+                .and_then(|ms| ms.parse().ok())
+                .map_or(default, Duration::from_millis)
+        };
+        let timeout = millis("MODELGATE_HUB_TIMEOUT_MS", Duration::from_secs(10));
+        let budget = millis("MODELGATE_HUB_BUDGET_MS", BUDGET);
         HubOptions {
             mode,
             endpoint,
@@ -90,6 +103,7 @@ impl HubOptions {
             cache_dir,
             max_age,
             timeout,
+            budget,
             progress: crate::progress::wanted_here(),
         }
     }
@@ -203,6 +217,7 @@ pub fn look_up(ids: &[String], options: &HubOptions) -> (BTreeMap<String, Answer
 /// Fetches every id with at most [`IN_FLIGHT`] requests at once.
 fn fetch_all(ids: &[String], options: &HubOptions) -> Vec<(String, Answer)> {
     let agent = agent(options);
+    let deadline = std::time::Instant::now() + options.budget;
     let next = AtomicUsize::new(0);
     let done = std::sync::Arc::new(AtomicUsize::new(0));
     let results = Mutex::new(Vec::with_capacity(ids.len()));
@@ -221,7 +236,16 @@ fn fetch_all(ids: &[String], options: &HubOptions) -> Vec<(String, Answer)> {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(id) = ids.get(i) else { break };
-                let answer = fetch(&agent, id, options);
+                let answer = if std::time::Instant::now() < deadline {
+                    fetch(&agent, id, options, deadline)
+                } else {
+                    Answer::Failed {
+                        reason: format!(
+                            "the run's lookups took their {} s; the next run goes on from the cache",
+                            options.budget.as_secs()
+                        ),
+                    }
+                };
                 if let Ok(mut results) = results.lock() {
                     results.push((id.clone(), answer));
                 }
@@ -253,7 +277,12 @@ fn agent(options: &HubOptions) -> ureq::Agent {
 }
 
 /// One id: the request, retries on 429/5xx, redirects to a renamed repository.
-fn fetch(agent: &ureq::Agent, id: &str, options: &HubOptions) -> Answer {
+fn fetch(
+    agent: &ureq::Agent,
+    id: &str,
+    options: &HubOptions,
+    deadline: std::time::Instant,
+) -> Answer {
     let mut path = format!("/api/models/{id}");
     let mut redirects = 0;
     let mut attempt = 0;
@@ -323,6 +352,14 @@ fn fetch(agent: &ureq::Agent, id: &str, options: &HubOptions) -> Answer {
                 if wait > MAX_RETRY_AFTER {
                     return Answer::Failed {
                         reason: format!("HTTP {status}, asked to retry in {} s", wait.as_secs()),
+                    };
+                }
+                if std::time::Instant::now() + wait > deadline {
+                    return Answer::Failed {
+                        reason: format!(
+                            "HTTP {status}, and a retry would pass the run's {} s for lookups; the next run goes on from the cache",
+                            options.budget.as_secs()
+                        ),
                     };
                 }
                 attempt += 1;
@@ -400,6 +437,7 @@ fn parse_model(body: &str) -> Option<HubModel> {
             .collect(),
         _ => Vec::new(),
     };
+    base_models.truncate(MAX_BASES);
     if base_models.is_empty() {
         // `base_model:org/name` or `base_model:finetune:org/name`.
         base_models = tags
@@ -407,6 +445,7 @@ fn parse_model(body: &str) -> Option<HubModel> {
             .filter_map(|t| t.strip_prefix("base_model:"))
             .map(|b| b.rsplit_once(':').map_or(b, |(_, id)| id).to_string())
             .filter(|b| b.contains('/'))
+            .take(MAX_BASES)
             .collect();
     }
     let gated = match raw.gated {
