@@ -108,7 +108,7 @@ pub fn list(request: &Request) -> Result<Listed, PipelineError> {
     );
     scan.hub = request.hub.map(|mode| {
         let options = hub::HubOptions::from_env(mode, request.hub_max_age);
-        resolve::from_hub(&mut references, &rules.catalog, &options)
+        resolve::from_hub(&mut references, &rules.catalog, &options, &targets.root)
     });
     Ok(Listed {
         root_display: targets.root_display,
@@ -152,7 +152,7 @@ pub fn check(request: &Request) -> Result<CheckRun, PipelineError> {
     let hub_mode = request.hub.or(policy.online.then_some(hub::Mode::Online));
     scan.hub = hub_mode.map(|mode| {
         let options = hub::HubOptions::from_env(mode, request.hub_max_age);
-        resolve::from_hub(&mut references, &rules.catalog, &options)
+        resolve::from_hub(&mut references, &rules.catalog, &options, &targets.root)
     });
     let mut findings = evaluate::evaluate(
         &references,

@@ -807,3 +807,14 @@ fn a_rate_limited_hub_cannot_hold_the_run() {
         );
     }
 }
+
+/// A name that is a folder of the scanned tree is the project's own model:
+/// it is never sent to the Hub.
+#[test]
+fn a_folder_of_the_tree_is_never_looked_up() {
+    let hub = Hub::start();
+    let project = Project::new(&["models/support-bot", "acme/remote"]);
+    std::fs::create_dir_all(project.root().join("models/support-bot")).unwrap();
+    project.check_json(&hub, &["--online"], &[]);
+    assert_eq!(hub.requests(), ["/api/models/acme/remote"]);
+}

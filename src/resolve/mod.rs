@@ -389,12 +389,16 @@ pub fn from_hub(
     references: &mut [ResolvedRef],
     catalog: &Catalog,
     options: &hub::HubOptions,
+    root: &Path,
 ) -> hub::HubCounts {
+    // A name that is a folder of the scanned tree is the project's own
+    // model, never sent to the Hub.
     let asked = |r: &ResolvedRef| {
         r.model.is_none()
             && !r.reference.dynamic
             && r.reference.kind != RefKind::Artifact
             && r.reference.provider.is_none_or(|p| p == "huggingface")
+            && !root.join(&r.reference.text).is_dir()
     };
     let round: Vec<String> = references
         .iter()
