@@ -115,16 +115,23 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     Ok(size)
 }
 
-fn parse_size_unbounded(text: &str) -> Result<u64, String> {
-    let text = text.trim();
+/// The leading digits of `text` as a number, and the unit after them;
+/// `example` completes the error ("`x` is not a size (try 8MiB)").
+fn number_and_unit<'a>(text: &'a str, example: &str) -> Result<(u64, &'a str), String> {
     let split = text
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(text.len());
     let (digits, unit) = text.split_at(split);
-    let number: u64 = digits
+    let number = digits
         .parse()
-        .map_err(|_| format!("`{text}` is not a size (try 8MiB)"))?;
-    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        .map_err(|_| format!("`{text}` is not {example}"))?;
+    Ok((number, unit.trim()))
+}
+
+fn parse_size_unbounded(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (number, unit) = number_and_unit(text, "a size (try 8MiB)")?;
+    let factor: u64 = match unit.to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "k" | "kib" => 1 << 10,
         "kb" => 1_000,
@@ -146,14 +153,8 @@ fn parse_size_unbounded(text: &str) -> Result<u64, String> {
 /// `7d`, `12h`, `30m`, `90s` or plain seconds: how old a cached answer may be.
 pub fn parse_age(text: &str) -> Result<std::time::Duration, String> {
     let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (digits, unit) = text.split_at(split);
-    let number: u64 = digits
-        .parse()
-        .map_err(|_| format!("`{text}` is not an age (try 7d, 12h, 30m)"))?;
-    let factor: u64 = match unit.trim() {
+    let (number, unit) = number_and_unit(text, "an age (try 7d, 12h, 30m)")?;
+    let factor: u64 = match unit {
         "" | "s" => 1,
         "m" => 60,
         "h" => 3_600,

@@ -425,10 +425,9 @@ fn git(dir: &Path, args: &[&str]) -> Output {
     ))
 }
 
-#[test]
-#[ignore = "needs pre-commit and git, builds modelgate with cargo install: run by .ci/run"]
-fn pre_commit_hook_fails_on_a_violation_and_passes_after_the_fix() {
-    // The hook as a user adds it: this repository at its committed HEAD.
+/// A scratch Git repository whose pre-commit configuration uses `hook` as a
+/// user adds it: this repository at its committed HEAD.
+fn repository_with_hook(hook: &str) -> tempfile::TempDir {
     let head = text(&git(here(), &["rev-parse", "HEAD"]).stdout)
         .trim()
         .to_string();
@@ -439,11 +438,19 @@ fn pre_commit_hook_fails_on_a_violation_and_passes_after_the_fix() {
     std::fs::write(
         dir.join(".pre-commit-config.yaml"),
         format!(
-            "repos:\n  - repo: {}\n    rev: {head}\n    hooks:\n      - id: modelgate\n",
+            "repos:\n  - repo: {}\n    rev: {head}\n    hooks:\n      - id: {hook}\n",
             here().display()
         ),
     )
     .unwrap();
+    repo
+}
+
+#[test]
+#[ignore = "needs pre-commit and git, builds modelgate with cargo install: run by .ci/run"]
+fn pre_commit_hook_fails_on_a_violation_and_passes_after_the_fix() {
+    let repo = repository_with_hook("modelgate");
+    let dir = repo.path();
     // The policy at the root: a commercial SaaS product.
     std::fs::write(
         dir.join("modelgate.toml"),
@@ -530,20 +537,8 @@ fn pre_commit_hook_fails_on_a_violation_and_passes_after_the_fix() {
 #[test]
 #[ignore = "needs pre-commit and git: run by .ci/run"]
 fn pre_commit_system_hook_runs_the_modelgate_on_path() {
-    let head = text(&git(here(), &["rev-parse", "HEAD"]).stdout)
-        .trim()
-        .to_string();
-    let repo = tempfile::tempdir().unwrap();
+    let repo = repository_with_hook("modelgate-system");
     let dir = repo.path();
-    assert!(git(dir, &["init", "-q", "-b", "main"]).status.success());
-    std::fs::write(
-        dir.join(".pre-commit-config.yaml"),
-        format!(
-            "repos:\n  - repo: {}\n    rev: {head}\n    hooks:\n      - id: modelgate-system\n",
-            here().display()
-        ),
-    )
-    .unwrap();
     std::fs::write(
         dir.join("app.py"),
         "model = AutoModelForCausalLM.from_pretrained(\"chavinlo/alpaca-native\")\n",
