@@ -565,3 +565,72 @@ pub fn is_hub_id(name: &str) -> bool {
     };
     part(org) && part(repo)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_model_answer_yields_its_card_facts() {
+        let body = r#"{"id": "acme/tune", "gated": "manual", "tags": ["license:mit", "base_model:finetune:meta-llama/Llama-3.1-8B"],
+            "cardData": {"license": "other", "license_name": "acme-1", "license_link": "LICENSE", "base_model_relation": "finetune"}}"#;
+        assert_eq!(
+            parse_model(body),
+            Some(HubModel {
+                id: "acme/tune".into(),
+                license: Some("other".into()),
+                license_name: Some("acme-1".into()),
+                license_link: Some("LICENSE".into()),
+                base_models: vec!["meta-llama/Llama-3.1-8B".into()],
+                base_model_relation: Some("finetune".into()),
+                gated: true,
+            })
+        );
+        assert_eq!(parse_model("[1, 2]"), None);
+        assert_eq!(parse_model("{\"cardData\": {}}"), None);
+    }
+
+    #[test]
+    fn only_safe_ids_name_cache_files() {
+        let options = HubOptions {
+            mode: Mode::Offline,
+            endpoint: PUBLIC_HUB.into(),
+            token: None,
+            cache_dir: Some(PathBuf::from("/cache")),
+            max_age: Duration::ZERO,
+            timeout: Duration::ZERO,
+            budget: Duration::ZERO,
+            progress: false,
+        };
+        assert_eq!(
+            cache_file("acme/tune-7B.v2", &options),
+            Some(PathBuf::from("/cache/acme--tune-7B.v2.json"))
+        );
+        for bad in ["../x", "acme/..", "a/b/c", "acme/ x", "acme/", "/x"] {
+            assert_eq!(cache_file(bad, &options), None, "{bad}");
+        }
+    }
+
+    proptest! {
+        /// Whatever a server answers, reading it never panics.
+        #[test]
+        fn any_answer_reads_without_panicking(body in ".{0,400}") {
+            let _ = parse_model(&body);
+        }
+
+        #[test]
+        fn any_card_values_read_without_panicking(
+            license in prop::option::of(".{0,20}"),
+            bases in prop::collection::vec(".{0,30}", 0..20),
+            tag in ".{0,40}",
+        ) {
+            let body = serde_json::json!({
+                "id": "a/b", "tags": [tag, 7, null],
+                "cardData": {"license": license, "base_model": bases, "gated": [1]},
+            });
+            let model = parse_model(&body.to_string());
+            prop_assert!(model.is_some_and(|m| m.base_models.len() <= MAX_BASES));
+        }
+    }
+}
