@@ -211,6 +211,8 @@ pub fn pipeline_tree(files: &[(&str, &[u8])], dir: &std::path::Path) {
             extract: crate::extract::ExtractOptions { include_docs: true },
             ..Default::default()
         },
+        // The human view is rendered too.
+        keep_excerpts: true,
         ..Default::default()
     };
     // A broken policy is exit 2 with its diagnostics, checked by the policy target.

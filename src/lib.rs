@@ -9,6 +9,7 @@ pub mod classify;
 pub mod cli;
 pub mod codes;
 pub mod evaluate;
+pub mod excerpt;
 pub mod extract;
 #[doc(hidden)]
 pub mod fuzzing;

@@ -4,6 +4,7 @@
 //! findings ([`CheckRun`], evaluate's output). Nothing is printed here:
 //! problems come back as a [`PipelineError`] for the command layer to show.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use codespan_reporting::diagnostic::Diagnostic;
@@ -11,6 +12,7 @@ use codespan_reporting::diagnostic::Diagnostic;
 use crate::catalog::load::{self, Loaded as LoadedRules, Provenance, RuleFile};
 use crate::evaluate::waivers::{self, Suppressions, WaiverInput};
 use crate::evaluate::{self, suppress, CheckRun, Context, Finding};
+use crate::excerpt::{self, Excerpt, Excerpts};
 use crate::model::{RefKind, Scan};
 use crate::policy::{self, Policy, PolicyOrigin};
 use crate::resolve::cards::Cards;
@@ -37,6 +39,9 @@ pub struct Request {
     pub hub: Option<hub::Mode>,
     /// `--online-max-age`.
     pub hub_max_age: std::time::Duration,
+    /// Cut the excerpts the human format quotes (the other formats quote
+    /// nothing, so no file text is kept for them).
+    pub keep_excerpts: bool,
 }
 
 /// Why a scan could not run (exit 2).
@@ -106,10 +111,9 @@ pub fn list(request: &Request) -> Result<Listed, PipelineError> {
         Some(local_sources(&targets, request.hf_cache)),
         &scan.artifacts,
     );
-    scan.hub = request.hub.map(|mode| {
-        let options = hub::HubOptions::from_env(mode, request.hub_max_age);
-        resolve::from_hub(&mut references, &rules.catalog, &options, &targets.root)
-    });
+    scan.hub = request
+        .hub
+        .map(|mode| on_hub(mode, request, &mut references, &rules.catalog, &targets));
     Ok(Listed {
         root_display: targets.root_display,
         references,
@@ -150,10 +154,8 @@ pub fn check(request: &Request) -> Result<CheckRun, PipelineError> {
         &scan.artifacts,
     );
     let hub_mode = request.hub.or(policy.online.then_some(hub::Mode::Online));
-    scan.hub = hub_mode.map(|mode| {
-        let options = hub::HubOptions::from_env(mode, request.hub_max_age);
-        resolve::from_hub(&mut references, &rules.catalog, &options, &targets.root)
-    });
+    scan.hub =
+        hub_mode.map(|mode| on_hub(mode, request, &mut references, &rules.catalog, &targets));
     let mut findings = evaluate::evaluate(
         &references,
         &Context {
@@ -162,7 +164,14 @@ pub fn check(request: &Request) -> Result<CheckRun, PipelineError> {
         },
     );
     findings.extend(Finding::nothing_scanned(&scan));
-    let suppressions = read_suppressions(&targets.root, &references, options.max_file_size);
+    let (suppressions, excerpts) = read_scanned_files(
+        &targets.root,
+        &references,
+        &scan,
+        &findings,
+        options.max_file_size,
+        request.keep_excerpts,
+    );
     let policy_display = match &policy.origin {
         PolicyOrigin::Builtin => "built-in default".to_string(),
         PolicyOrigin::File(path) => relative_to(path, &targets.root),
@@ -184,7 +193,6 @@ pub fn check(request: &Request) -> Result<CheckRun, PipelineError> {
     Ok(CheckRun {
         root: targets.root_display.clone(),
         root_path: targets.root.clone(),
-        max_file_size: options.max_file_size,
         policy,
         policy_display,
         rules,
@@ -192,7 +200,20 @@ pub fn check(request: &Request) -> Result<CheckRun, PipelineError> {
         findings,
         scan,
         files,
+        excerpts,
     })
+}
+
+/// The references still unknown, looked up on the Hugging Face Hub.
+fn on_hub(
+    mode: hub::Mode,
+    request: &Request,
+    references: &mut [ResolvedRef],
+    catalog: &crate::catalog::Catalog,
+    targets: &Targets,
+) -> crate::model::HubLookups {
+    let options = hub::HubOptions::from_env(mode, request.hub_max_age);
+    resolve::from_hub(references, catalog, &options, &targets.root)
 }
 
 /// Where resolution may look besides the catalog: the tree's model cards and,
@@ -280,23 +301,73 @@ fn load_policy_and_rules(
 }
 
 /// Reads the files that have references (again, within the scan's size
-/// limit) for their suppression comments. Weight files are never read again.
-fn read_suppressions(root: &Path, references: &[ResolvedRef], max_file_size: u64) -> Suppressions {
-    let mut suppressions = Suppressions::default();
-    let paths: std::collections::BTreeSet<&str> = references
+/// limit), each once, for their suppression comments and, with
+/// `keep_excerpts`, cuts the excerpts that the diagnostics of `findings`
+/// quote. Weight files are never read again: their excerpt is the header
+/// facts the scan recorded.
+fn read_scanned_files(
+    root: &Path,
+    references: &[ResolvedRef],
+    scan: &Scan,
+    findings: &[Finding],
+    max_file_size: u64,
+    keep_excerpts: bool,
+) -> (Suppressions, Excerpts) {
+    let quoted: BTreeSet<usize> = findings
         .iter()
-        .filter(|r| r.reference.kind != RefKind::Artifact)
-        .map(|r| r.reference.path.as_str())
+        .filter(|_| keep_excerpts)
+        .filter_map(|f| f.reference)
         .collect();
-    for path in paths {
+    let mut by_path: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, r) in references.iter().enumerate() {
+        by_path
+            .entry(r.reference.path.as_str())
+            .or_default()
+            .push(i);
+    }
+    let mut suppressions = Suppressions::default();
+    let mut excerpts = Excerpts::new();
+    for (path, indices) in by_path {
+        // A path is a weight file's or a text's, for all its references.
+        let is_artifact = references[indices[0]].reference.kind == RefKind::Artifact;
+        let quote: Vec<usize> = indices.into_iter().filter(|i| quoted.contains(i)).collect();
+        if is_artifact {
+            let facts = scan
+                .artifacts
+                .get(path)
+                .map(excerpt::artifact_facts)
+                .unwrap_or_default();
+            for &i in &quote {
+                let line = references[i].reference.line.0 as usize;
+                excerpts.insert(i, Excerpt::of_artifact(path, &facts, line));
+            }
+            continue;
+        }
         let Some(text) = walk::read_text(&root.join(path), max_file_size) else {
             continue;
         };
         suppressions
             .by_path
             .insert(path.to_string(), suppress::parse(&text));
+        if quote.is_empty() {
+            continue;
+        }
+        let index = crate::text::LineIndex::new(&text);
+        let line_starts: Vec<usize> = (0..).map_while(|l| index.line_start(l)).collect();
+        for i in quote {
+            let r = &references[i].reference;
+            let excerpt = Excerpt::of_source(
+                path,
+                &text,
+                r.span.clone(),
+                r.line.0 as usize,
+                r.column.0 as usize,
+                &line_starts,
+            );
+            excerpts.insert(i, excerpt);
+        }
     }
-    suppressions
+    (suppressions, excerpts)
 }
 
 fn relative_to(path: &Path, root: &Path) -> String {

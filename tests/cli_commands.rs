@@ -3,6 +3,9 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+mod common;
+use common::scratch;
+
 fn modelgate(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_modelgate"))
         .current_dir(dir)
@@ -910,12 +913,10 @@ fn the_readme_refers_to_nothing_outside_the_repository() {
 /// A JS template literal keeps its own backticks in a message, never doubled.
 #[test]
 fn a_template_literal_is_quoted_once() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("a.js"),
+    let dir = scratch(&[(
+        "a.js",
         "const v = process.env.V;\nawait openai.chat.completions.create({ model: `gpt-4o-${v}`, messages: [] });\n",
-    )
-    .unwrap();
+    )]);
     let output = modelgate(dir.path(), &["check", ".", "--format", "short"]);
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),
@@ -927,12 +928,10 @@ fn a_template_literal_is_quoted_once() {
 /// JSON keeps the settings' spelling (`warn`, `info`), as the schema says.
 #[test]
 fn the_text_formats_share_one_word_per_severity() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("app.py"),
+    let dir = scratch(&[(
+        "app.py",
         "a = AutoModel.from_pretrained(\"chavinlo/alpaca-native\")\nb = AutoModel.from_pretrained(\"acme/unknown-chat\")\n",
-    )
-    .unwrap();
+    )]);
     let out = |args: &[&str]| {
         let output = modelgate(dir.path(), args);
         // `check` fails on the error; `report` describes and exits 0.
@@ -976,25 +975,15 @@ fn the_text_formats_share_one_word_per_severity() {
 /// beside it, or a local model card that names none.
 #[test]
 fn an_unknown_licence_says_where_it_was_looked_for() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = scratch(&[
+        ("models/bot/model.safetensors", "\x08\0\0\0\0\0\0\0{}      "),
+        (
+            "local/m/README.md",
+            "---\nlicense: other\nlicense_name: acme-1\n---\n# m\n",
+        ),
+        ("app.py", "AutoModel.from_pretrained(\"./local/m\")\n"),
+    ]);
     let root = dir.path();
-    std::fs::create_dir_all(root.join("models/bot")).unwrap();
-    std::fs::create_dir_all(root.join("local/m")).unwrap();
-    std::fs::write(
-        root.join("models/bot/model.safetensors"),
-        b"\x08\0\0\0\0\0\0\0{}      ",
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("local/m/README.md"),
-        "---\nlicense: other\nlicense_name: acme-1\n---\n# m\n",
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("app.py"),
-        "AutoModel.from_pretrained(\"./local/m\")\n",
-    )
-    .unwrap();
     let output = modelgate(root, &["check", ".", "--format", "json"]);
     assert_eq!(output.status.code(), Some(0));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();

@@ -5,6 +5,9 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod common;
+use common::write;
+
 fn modelgate(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_modelgate"))
         .current_dir(dir)
@@ -53,12 +56,6 @@ fn skipped(value: &Value) -> Vec<String> {
             )
         })
         .collect()
-}
-
-fn write(dir: &Path, path: &str, content: &[u8]) {
-    let path = dir.join(path);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, content).unwrap();
 }
 
 const USE_GPT2: &[u8] = b"m = AutoModel.from_pretrained(\"gpt2\")\n";

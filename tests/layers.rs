@@ -10,6 +10,7 @@ const ORDER: &[&str] = &[
     "text",
     "codes",
     "settings_file",
+    "excerpt",
     "progress",
     "catalog",
     "classify",

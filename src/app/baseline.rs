@@ -82,6 +82,7 @@ pub fn apply(path: &Path, run: &mut CheckRun) -> Result<usize, AppError> {
                 reason: "recorded in the baseline".to_string(),
                 by: format!("baseline {}", path.display()),
                 expires: None,
+                in_source: false,
             });
             matched.insert(fingerprint);
         }

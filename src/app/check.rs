@@ -90,6 +90,7 @@ pub fn check(args: &CheckArgs) -> Result<CheckRun, AppError> {
     let mut request = request(&args.scan, &args.rules);
     request.config = args.config.clone();
     request.deny_warnings = args.deny_warnings;
+    request.keep_excerpts = args.format == CheckFormat::Human;
     // modelgate's own files are never scanned.
     request.walk.own_files.extend(
         [&args.output, &args.baseline, &args.write_baseline]

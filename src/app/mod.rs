@@ -82,6 +82,7 @@ fn request(scan: &ScanArgs, rules: &[PathBuf]) -> Request {
         deny_warnings: false,
         hub: hub_mode(&scan.hub),
         hub_max_age: scan.hub.online_max_age,
+        keep_excerpts: false,
     }
 }
 

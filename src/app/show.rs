@@ -37,35 +37,9 @@ pub fn run(args: &ShowArgs) -> Result<Outcome, AppError> {
     };
     let resolved = loaded.catalog.resolve_for(query, provider.as_deref());
     let hub_id = crate::catalog::normalise::canonical(query);
-    if let (None, Some(mode)) = (&resolved, super::hub_mode(&args.hub)) {
-        if hub::is_hub_id(&hub_id) {
-            let options = hub::HubOptions::from_env(mode, args.hub.online_max_age);
-            let (answers, counts) =
-                resolve::ask_hub(vec![hub_id.clone()], &loaded.catalog, &options);
-            let resolution =
-                resolve::hub_resolution(&hub_id, &answers, &loaded.catalog, &options.endpoint);
-            let license = resolution
-                .license
-                .as_deref()
-                .and_then(|id| loaded.catalog.licenses.get(id));
-            let shown = report::show::HubShown {
-                query,
-                url: format!("{}/{hub_id}", options.endpoint),
-                resolution: &resolution,
-                license,
-                lookups: counts,
-            };
-            match args.format {
-                ShowFormat::Json => report::show::write_hub_json(&mut out, &shown)?,
-                ShowFormat::Human => report::show::write_hub_human(&mut out, &shown)?,
-            }
-            out.flush()?;
-            return Ok(if license.is_some() {
-                Outcome::Clean
-            } else {
-                Outcome::Findings
-            });
-        }
+    let hub_mode = super::hub_mode(&args.hub).filter(|_| hub::is_hub_id(&hub_id));
+    if let (None, Some(mode)) = (&resolved, hub_mode) {
+        return show_from_hub(&mut out, args, query, &hub_id, mode, &loaded.catalog);
     }
     match args.format {
         ShowFormat::Json => {
@@ -78,6 +52,42 @@ pub fn run(args: &ShowArgs) -> Result<Outcome, AppError> {
     out.flush()?;
     // An unknown model is a finding for whoever asked: exit 1.
     Ok(if resolved.is_some() {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}
+
+/// `show --online` for a model the catalog does not know: what the Hub's
+/// answer resolves to; exit 0 once it maps to licence terms.
+fn show_from_hub(
+    out: &mut dyn Write,
+    args: &ShowArgs,
+    query: &str,
+    hub_id: &str,
+    mode: hub::Mode,
+    catalog: &crate::catalog::Catalog,
+) -> Result<Outcome, AppError> {
+    let options = hub::HubOptions::from_env(mode, args.hub.online_max_age);
+    let (answers, lookups) = resolve::ask_hub(vec![hub_id.to_string()], catalog, &options);
+    let resolution = resolve::hub_resolution(hub_id, &answers, catalog, &options.endpoint);
+    let license = resolution
+        .license
+        .as_deref()
+        .and_then(|id| catalog.licenses.get(id));
+    let shown = report::show::HubShown {
+        query,
+        url: format!("{}/{hub_id}", options.endpoint),
+        resolution: &resolution,
+        license,
+        lookups,
+    };
+    match args.format {
+        ShowFormat::Json => report::show::write_hub_json(out, &shown)?,
+        ShowFormat::Human => report::show::write_hub_human(out, &shown)?,
+    }
+    out.flush()?;
+    Ok(if license.is_some() {
         Outcome::Clean
     } else {
         Outcome::Findings

@@ -33,6 +33,15 @@ pub struct Waived {
     pub by: String,
     /// The exception's `expires` date (`YYYY-MM-DD`), if it has one.
     pub expires: Option<String>,
+    /// A comment beside the reference, rather than the policy or a baseline.
+    pub in_source: bool,
+}
+
+impl Waived {
+    /// `waived by X: reason`, as the text formats print it (unescaped).
+    pub fn describe(&self) -> String {
+        format!("waived by {}: {}", self.by, self.reason)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,9 +15,6 @@ pub struct CheckRun {
     pub root: String,
     /// The scan root, absolute.
     pub root_path: PathBuf,
-    /// The size limit the scan read files under (a report quoting them
-    /// reads within the same limit).
-    pub max_file_size: u64,
     pub policy: Policy,
     pub policy_display: String,
     pub rules: LoadedRules,
@@ -26,4 +23,7 @@ pub struct CheckRun {
     pub scan: Scan,
     /// Policy and rules files, for labels.
     pub files: FileDb,
+    /// Reference index → the excerpt its diagnostics quote (cut only for
+    /// the human format, for references with findings).
+    pub excerpts: crate::excerpt::Excerpts,
 }

@@ -57,6 +57,7 @@ pub fn apply_waivers(findings: &mut Vec<Finding>, input: &WaiverInput<'_>) {
                 reason: exception.reason.clone(),
                 by: format!("exception in {}", input.policy_path),
                 expires: exception.expires.clone(),
+                in_source: false,
             });
             break;
         }
@@ -117,6 +118,7 @@ fn suppression_for(
         reason: s.reason.clone(),
         by: format!("suppression at {}:{}", finding.path, s.line),
         expires: None,
+        in_source: true,
     })
 }
 

@@ -98,10 +98,7 @@ fn write_summary(out: &mut dyn Write, run: &CheckRun) -> std::io::Result<()> {
     for f in rows {
         let (severity, message) = match &f.waived {
             None => (f.severity.word(), f.message.clone()),
-            Some(w) => (
-                "waived",
-                format!("{} (waived by {}: {})", f.message, w.by, w.reason),
-            ),
+            Some(w) => ("waived", format!("{} ({})", f.message, w.describe())),
         };
         writeln!(
             out,

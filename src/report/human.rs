@@ -7,9 +7,9 @@ use codespan_reporting::diagnostic::{Diagnostic, Label};
 use crate::codes::Severity;
 use crate::evaluate::CheckRun;
 use crate::evaluate::Finding;
+use crate::excerpt::{ReportFiles, EXCERPT_IDS};
 use crate::policy::PolicyOrigin;
 use crate::report::diagnostics::{self, ColorWhen};
-use crate::report::excerpt::{self, Excerpts, ReportFiles, EXCERPT_IDS};
 use crate::report::visible;
 
 /// What the human format shows: every finding (`verbose`), info findings
@@ -42,18 +42,16 @@ const SHOWN_PER_GROUP: usize = 3;
 /// The findings and the summary on stdout, with the rest of a check's output
 /// (`check > out.txt`, `| less`, `| grep MG002` see them).
 pub fn write(run: &CheckRun, color: ColorWhen, options: HumanOptions) -> std::io::Result<()> {
-    let excerpts = excerpt::of_run(run);
-    let shown = shown(run, &excerpts, options);
-    diagnostics::emit_to_stdout(&files(run, &excerpts), &shown.diagnostics, color)?;
+    let shown = shown(run, options);
+    diagnostics::emit_to_stdout(&files(run), &shown.diagnostics, color)?;
     let mut out = std::io::stdout().lock();
     tail(&mut out, run, options, &shown)
 }
 
 /// The same text without colour, for files (`-o`), tests and fuzzing.
 pub fn render_plain(run: &CheckRun, options: HumanOptions) -> String {
-    let excerpts = excerpt::of_run(run);
-    let shown = shown(run, &excerpts, options);
-    let mut out = diagnostics::render_plain(&files(run, &excerpts), &shown.diagnostics);
+    let shown = shown(run, options);
+    let mut out = diagnostics::render_plain(&files(run), &shown.diagnostics);
     let mut rest = Vec::new();
     // Writing into a Vec cannot fail.
     let _ = tail(&mut rest, run, options, &shown);
@@ -68,7 +66,7 @@ struct Shown {
     infos: Vec<String>,
 }
 
-fn shown(run: &CheckRun, excerpts: &Excerpts, options: HumanOptions) -> Shown {
+fn shown(run: &CheckRun, options: HumanOptions) -> Shown {
     let mut findings: Vec<&Finding> = run
         .findings
         .iter()
@@ -82,12 +80,9 @@ fn shown(run: &CheckRun, excerpts: &Excerpts, options: HumanOptions) -> Shown {
         .into_iter()
         .partition(|f| f.severity == Severity::Info && f.waived.is_none() && !full_infos);
     let diagnostics = if options.verbose {
-        findings
-            .iter()
-            .map(|f| diagnostic(f, run, excerpts))
-            .collect()
+        findings.iter().map(|f| diagnostic(f, run)).collect()
     } else {
-        grouped(&findings, run, excerpts)
+        grouped(&findings, run)
     };
     Shown {
         diagnostics,
@@ -106,7 +101,7 @@ fn subject<'f>(f: &'f Finding, run: &'f CheckRun) -> &'f str {
 
 /// Findings of one code about one model, in their order: the first ones in
 /// full, the others counted in a note on the last of those.
-fn grouped(findings: &[&Finding], run: &CheckRun, excerpts: &Excerpts) -> Vec<Diagnostic<usize>> {
+fn grouped(findings: &[&Finding], run: &CheckRun) -> Vec<Diagnostic<usize>> {
     // (code, model, waived) → the group's place in `groups`, first seen first.
     type Key<'a> = (crate::codes::Code, &'a str, bool);
     let mut groups: Vec<Vec<&Finding>> = Vec::new();
@@ -125,7 +120,7 @@ fn grouped(findings: &[&Finding], run: &CheckRun, excerpts: &Excerpts) -> Vec<Di
     for group in groups {
         let shown = group.len().min(SHOWN_PER_GROUP);
         for (n, f) in group.iter().take(shown).enumerate() {
-            let mut d = diagnostic(f, run, excerpts);
+            let mut d = diagnostic(f, run);
             if n + 1 == shown && group.len() > shown {
                 d.notes.push(format!(
                     "{} more like this ({} places in all); `-v` lists every one",
@@ -195,10 +190,10 @@ fn tail(
     summary(out, run, options.verbose)
 }
 
-fn files<'a>(run: &'a CheckRun, excerpts: &'a Excerpts) -> ReportFiles<'a> {
+fn files(run: &CheckRun) -> ReportFiles<'_> {
     ReportFiles {
         files: &run.files,
-        excerpts,
+        excerpts: &run.excerpts,
         root: shown_root(run),
     }
 }
@@ -211,7 +206,7 @@ fn shown_root(run: &CheckRun) -> Option<&str> {
 }
 
 /// One finding as a codespan diagnostic.
-pub fn diagnostic(f: &Finding, run: &CheckRun, excerpts: &Excerpts) -> Diagnostic<usize> {
+pub fn diagnostic(f: &Finding, run: &CheckRun) -> Diagnostic<usize> {
     let base = match (f.waived.is_some(), f.severity) {
         (true, _) => Diagnostic::note(),
         (false, Severity::Error) => Diagnostic::error(),
@@ -221,7 +216,7 @@ pub fn diagnostic(f: &Finding, run: &CheckRun, excerpts: &Excerpts) -> Diagnosti
     let mut labels = Vec::new();
     if let Some(index) = f.reference {
         let r = &run.references[index].reference;
-        if let Some(excerpt) = excerpts.get(&index) {
+        if let Some(excerpt) = run.excerpts.get(&index) {
             let what = if r.dynamic {
                 "built at run time"
             } else {
@@ -252,11 +247,7 @@ pub fn diagnostic(f: &Finding, run: &CheckRun, excerpts: &Excerpts) -> Diagnosti
         notes.push(format!("help: {}", visible(help)));
     }
     if let Some(w) = &f.waived {
-        notes.push(format!(
-            "waived by {}: {}",
-            visible(&w.by),
-            visible(&w.reason)
-        ));
+        notes.push(visible(&w.describe()).into_owned());
     }
     // A waived finding (shown with -v) says so before anything else.
     let message = match &f.waived {

@@ -2,7 +2,6 @@
 
 pub mod cyclonedx;
 pub mod diagnostics;
-pub mod excerpt;
 pub mod fingerprint;
 pub mod github;
 pub mod html;

@@ -325,11 +325,7 @@ fn result<'a>(f: &'a Finding, run: &'a CheckRun, fingerprint: String) -> ResultO
             .waived
             .iter()
             .map(|w| Suppression {
-                kind: if w.by.starts_with("suppression") {
-                    "inSource"
-                } else {
-                    "external"
-                },
+                kind: if w.in_source { "inSource" } else { "external" },
                 status: "accepted",
                 justification: format!("{} (waived by {})", w.reason, w.by),
             })

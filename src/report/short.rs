@@ -30,12 +30,11 @@ pub fn write(
         if let Some(w) = &f.waived {
             writeln!(
                 out,
-                "{}: waived[{}] {} (waived by {}: {})",
+                "{}: waived[{}] {} ({})",
                 visible(&crate::report::inventory::location(f)),
                 f.code.info().id,
                 visible(&f.message),
-                visible(&w.by),
-                visible(&w.reason)
+                visible(&w.describe())
             )?;
             continue;
         }

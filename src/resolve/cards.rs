@@ -19,6 +19,17 @@ pub struct Card {
     pub base_models: Vec<String>,
 }
 
+impl Card {
+    /// The licence the card names: `license_name` for `other` (or when it
+    /// alone is given), else `license`.
+    pub fn named_license(&self) -> Option<&str> {
+        match self.license.as_deref() {
+            Some("other") | None => self.license_name.as_deref().or(self.license.as_deref()),
+            Some(id) => Some(id),
+        }
+    }
+}
+
 /// Cards found so far, by folder.
 #[derive(Debug, Default)]
 pub struct Cards {
@@ -120,13 +131,19 @@ fn read_cached_card(repo: &Path) -> Option<Card> {
 
 /// Where the Hugging Face hub cache is: `HF_HUB_CACHE`, else `HF_HOME/hub`, else `~/.cache/huggingface/hub`.
 pub fn default_hf_cache() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("HF_HUB_CACHE").filter(|d| !d.is_empty()) {
-        return Some(PathBuf::from(dir));
-    }
-    if let Some(home) = std::env::var_os("HF_HOME").filter(|d| !d.is_empty()) {
-        return Some(PathBuf::from(home).join("hub"));
-    }
-    std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/huggingface/hub"))
+    env_path("HF_HUB_CACHE").or_else(|| hf_home().map(|home| home.join("hub")))
+}
+
+/// `huggingface_hub`'s own folder: `HF_HOME`, else `~/.cache/huggingface`.
+pub fn hf_home() -> Option<PathBuf> {
+    env_path("HF_HOME").or_else(|| env_path("HOME").map(|home| home.join(".cache/huggingface")))
+}
+
+/// A path from the environment, when set and not empty.
+pub fn env_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os(name)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
 }
 
 fn read_card(root: &Path, folder: &str) -> Option<Card> {

@@ -18,7 +18,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use super::cards::Card;
+use super::cards::{env_path, Card};
 
 /// Requests in flight at once, at most.
 pub const IN_FLIGHT: usize = 8;
@@ -59,8 +59,10 @@ pub struct HubOptions {
     /// Cached answers younger than this are used without a request.
     pub max_age: Duration,
     pub timeout: Duration,
-    /// The time all lookups of the run may take ([`BUDGET`]).
+    /// The time all lookups of the run may take ([`BUDGET`]), counted
+    /// from when these options were made: once per run, whatever the rounds.
     pub budget: Duration,
+    pub deadline: std::time::Instant,
     /// Draw a progress line on stderr while lookups run.
     pub progress: bool,
 }
@@ -76,17 +78,12 @@ impl HubOptions {
             .trim_end_matches('/')
             .to_string();
         let token = var("HF_TOKEN").or_else(|| {
-            let path = var("HF_TOKEN_PATH")
-                .map(PathBuf::from)
-                .or_else(|| var("HF_HOME").map(|h| PathBuf::from(h).join("token")))
-                .or_else(|| {
-                    var("HOME").map(|h| PathBuf::from(h).join(".cache/huggingface/token"))
-                })?;
+            let path = env_path("HF_TOKEN_PATH")
+                .or_else(|| super::cards::hf_home().map(|home| home.join("token")))?;
             let token = std::fs::read_to_string(path).ok()?;
             Some(token.trim().to_string()).filter(|t| !t.is_empty())
         });
-        let cache_dir = var("MODELGATE_CACHE")
-            .map(PathBuf::from)
+        let cache_dir = env_path("MODELGATE_CACHE")
             .or_else(|| platform_cache_dir().map(|c| c.join("modelgate").join("hub")));
         // Shorter limits for the tests, which cannot wait 10 s or 2 min.
         let millis = |name: &str, default: Duration| {
@@ -104,6 +101,7 @@ impl HubOptions {
             max_age,
             timeout,
             budget,
+            deadline: std::time::Instant::now() + budget,
             progress: crate::progress::wanted_here(),
         }
     }
@@ -112,18 +110,13 @@ impl HubOptions {
 /// The platform's cache folder: `XDG_CACHE_HOME` wherever it is set, else
 /// `~/Library/Caches` on macOS, `%LOCALAPPDATA%` on Windows, `~/.cache`.
 fn platform_cache_dir() -> Option<PathBuf> {
-    let var = |name: &str| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    if let Some(dir) = var("XDG_CACHE_HOME") {
+    if let Some(dir) = env_path("XDG_CACHE_HOME") {
         return Some(dir);
     }
     if cfg!(windows) {
-        return var("LOCALAPPDATA");
+        return env_path("LOCALAPPDATA");
     }
-    let home = var("HOME")?;
+    let home = env_path("HOME")?;
     Some(if cfg!(target_os = "macos") {
         home.join("Library/Caches")
     } else {
@@ -217,7 +210,6 @@ pub fn look_up(ids: &[String], options: &HubOptions) -> (BTreeMap<String, Answer
 /// Fetches every id with at most [`IN_FLIGHT`] requests at once.
 fn fetch_all(ids: &[String], options: &HubOptions) -> Vec<(String, Answer)> {
     let agent = agent(options);
-    let deadline = std::time::Instant::now() + options.budget;
     let next = AtomicUsize::new(0);
     let done = std::sync::Arc::new(AtomicUsize::new(0));
     let results = Mutex::new(Vec::with_capacity(ids.len()));
@@ -236,8 +228,8 @@ fn fetch_all(ids: &[String], options: &HubOptions) -> Vec<(String, Answer)> {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(id) = ids.get(i) else { break };
-                let answer = if std::time::Instant::now() < deadline {
-                    fetch(&agent, id, options, deadline)
+                let answer = if std::time::Instant::now() < options.deadline {
+                    fetch(&agent, id, options)
                 } else {
                     Answer::Failed {
                         reason: format!(
@@ -277,12 +269,7 @@ fn agent(options: &HubOptions) -> ureq::Agent {
 }
 
 /// One id: the request, retries on 429/5xx, redirects to a renamed repository.
-fn fetch(
-    agent: &ureq::Agent,
-    id: &str,
-    options: &HubOptions,
-    deadline: std::time::Instant,
-) -> Answer {
+fn fetch(agent: &ureq::Agent, id: &str, options: &HubOptions) -> Answer {
     let mut path = format!("/api/models/{id}");
     let mut redirects = 0;
     let mut attempt = 0;
@@ -354,7 +341,7 @@ fn fetch(
                         reason: format!("HTTP {status}, asked to retry in {} s", wait.as_secs()),
                     };
                 }
-                if std::time::Instant::now() + wait > deadline {
+                if std::time::Instant::now() + wait > options.deadline {
                     return Answer::Failed {
                         reason: format!(
                             "HTTP {status}, and a retry would pass the run's {} s for lookups; the next run goes on from the cache",
@@ -601,6 +588,7 @@ mod tests {
             max_age: Duration::ZERO,
             timeout: Duration::ZERO,
             budget: Duration::ZERO,
+            deadline: std::time::Instant::now(),
             progress: false,
         };
         assert_eq!(

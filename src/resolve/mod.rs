@@ -143,44 +143,29 @@ fn from_card(mut resolved: ResolvedRef, catalog: &Catalog, cards: &mut Cards) ->
             None => return resolved,
         },
     };
-    let declared = card_license(&card, catalog);
-    let base = card.base_models.iter().find_map(|b| catalog.resolve(b));
     let name = resolved.reference.text.clone();
-    match base {
-        Some(base) => {
-            let base_license = base.license.map(|l| l.id.clone());
-            if let (Some(declared), Some(inherited)) = (&declared, &base_license) {
-                if declared != inherited {
-                    resolved.notes.push(format!(
-                        "the card {} declares `{declared}`, but its base `{}` is under `{inherited}`: the base's licence applies",
-                        card.path, base.model_id
-                    ));
-                }
-            }
-            resolved.license = base_license.or(declared);
-            resolved.lineage = std::iter::once(name.clone()).chain(base.lineage).collect();
-        }
-        None => {
-            resolved.license = declared;
-            resolved.lineage = std::iter::once(name.clone())
-                .chain(resolved.license.clone())
-                .collect();
-        }
-    }
+    let base = card.base_models.iter().find_map(|b| catalog.resolve(b));
+    let (lineage, license, conflict) = inherit(
+        &name,
+        card_license(&card, catalog),
+        base.map(Base::from_catalog),
+        &format!("the card {}", card.path),
+    );
+    resolved.notes.extend(conflict);
+    resolved.lineage = lineage;
+    resolved.license = license;
     resolved.model = Some(name);
     resolved.license_source = resolved.license.as_ref().map(|_| source);
-    let written = match card.license.as_deref() {
-        Some("other") => card.license_name.as_deref().or(Some("other")),
-        id => id,
-    };
-    resolved.notes.push(match (&resolved.license, written) {
-        (Some(_), _) => format!("licence from the model card {}", card.path),
-        (None, Some(id)) => format!(
-            "the model card {} declares `{id}`, which the rule set does not know",
-            card.path
-        ),
-        (None, None) => format!("the model card {} declares no licence", card.path),
-    });
+    resolved
+        .notes
+        .push(match (&resolved.license, card.named_license()) {
+            (Some(_), _) => format!("licence from the model card {}", card.path),
+            (None, Some(id)) => format!(
+                "the model card {} declares `{id}`, which the rule set does not know",
+                card.path
+            ),
+            (None, None) => format!("the model card {} declares no licence", card.path),
+        });
     resolved
 }
 
@@ -200,20 +185,16 @@ fn from_artifact(
     let declared = info.license.as_deref().and_then(|l| license_id(l, catalog));
     let unknown_declared = info.license.is_some() && declared.is_none();
     let base = info.base_models.iter().find_map(|b| catalog.resolve(b));
-    if let Some(base) = base {
-        let inherited = base.license.map(|l| l.id.clone());
-        if let (Some(declared), Some(inherited)) = (&declared, &inherited) {
-            if declared != inherited {
-                resolved.notes.push(format!("the GGUF header declares `{declared}`, but its base `{}` is under `{inherited}`: the base's licence applies", base.model_id));
-            }
-        }
-        resolved.license = inherited.or(declared);
-        resolved.lineage = std::iter::once(name.clone()).chain(base.lineage).collect();
-    } else if declared.is_some() {
-        resolved.license = declared;
-        resolved.lineage = std::iter::once(name.clone())
-            .chain(resolved.license.clone())
-            .collect();
+    if base.is_some() || declared.is_some() {
+        let (lineage, license, conflict) = inherit(
+            &name,
+            declared,
+            base.map(Base::from_catalog),
+            "the GGUF header",
+        );
+        resolved.notes.extend(conflict);
+        resolved.lineage = lineage;
+        resolved.license = license;
     } else if let Some(folder) = Path::new(&resolved.reference.path)
         .parent()
         .and_then(|p| p.to_str())
@@ -294,11 +275,53 @@ fn license_id(text: &str, catalog: &Catalog) -> Option<String> {
 
 /// The licence a card declares, as a licence id of the rule set.
 fn card_license(card: &Card, catalog: &Catalog) -> Option<String> {
-    let id = match card.license.as_deref() {
-        Some("other") | None => card.license_name.as_deref()?,
-        Some(id) => id,
+    card.named_license().and_then(|id| license_id(id, catalog))
+}
+
+/// A base a leaf names, as resolved: its id, lineage and licence.
+struct Base {
+    id: String,
+    lineage: Vec<String>,
+    license: Option<String>,
+}
+
+impl Base {
+    fn from_catalog(resolved: crate::catalog::Resolved<'_>) -> Base {
+        Base {
+            id: resolved.model_id.clone(),
+            license: resolved.license.map(|l| l.id.clone()),
+            lineage: resolved.lineage,
+        }
+    }
+}
+
+/// A leaf's lineage and licence from what `declarer` (a card, a header)
+/// declares and the base it names: the base's licence decides (a leaf can
+/// declare more than its base allows), and a different declaration is
+/// noted; without a base, the declaration.
+fn inherit(
+    name: &str,
+    declared: Option<String>,
+    base: Option<Base>,
+    declarer: &str,
+) -> (Vec<String>, Option<String>, Option<String>) {
+    let Some(base) = base else {
+        let lineage = std::iter::once(name.to_string())
+            .chain(declared.clone())
+            .collect();
+        return (lineage, declared, None);
     };
-    license_id(id, catalog)
+    let conflict = match (&declared, &base.license) {
+        (Some(declared), Some(inherited)) if declared != inherited => Some(format!(
+            "{declarer} declares `{declared}`, but its base `{}` is under `{inherited}`: the base's licence applies",
+            base.id
+        )),
+        _ => None,
+    };
+    let lineage = std::iter::once(name.to_string())
+        .chain(base.lineage)
+        .collect();
+    (lineage, base.license.or(declared), conflict)
 }
 
 /// Resolves `reference`; a checkpoint file as the entry `checkpoint_of` that lists it.
@@ -400,18 +423,24 @@ pub fn from_hub(
             && r.reference.provider.is_none_or(|p| p == "huggingface")
             && !root.join(&r.reference.text).is_dir()
     };
-    let round: Vec<String> = references
+    // (reference index, Hub id), each reference checked once.
+    let wanted: Vec<(usize, String)> = references
         .iter()
-        .filter(|r| asked(r))
-        .map(|r| crate::catalog::normalise::canonical(&r.reference.text))
-        .filter(|id| hub::is_hub_id(id))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
+        .enumerate()
+        .filter(|(_, r)| asked(r))
+        .map(|(i, r)| (i, crate::catalog::normalise::canonical(&r.reference.text)))
+        .filter(|(_, id)| hub::is_hub_id(id))
         .collect();
-    let (answers, counts) = ask_hub(round, catalog, options);
-    for r in references.iter_mut().filter(|r| asked(r)) {
-        let id = crate::catalog::normalise::canonical(&r.reference.text);
-        apply_hub_answer(r, &id, &answers, catalog, &options.endpoint);
+    let ids: std::collections::BTreeSet<String> = wanted.iter().map(|(_, id)| id.clone()).collect();
+    let (answers, counts) = ask_hub(ids.into_iter().collect(), catalog, options);
+    for (i, id) in wanted {
+        apply_hub_answer(
+            &mut references[i],
+            &id,
+            &answers,
+            catalog,
+            &options.endpoint,
+        );
     }
     counts
 }
@@ -542,82 +571,68 @@ fn hub_lineage(
 ) -> (Vec<String>, Option<String>, Vec<String>) {
     let card = model.card(endpoint);
     let declared = card_license(&card, catalog);
-    let source = format!("{endpoint}/{}", model.id);
-    let mut notes = Vec::new();
-    let inherited = |base_lineage: Vec<String>, base_license: Option<String>, base: &str| {
-        let mut notes = Vec::new();
-        if let (Some(declared), Some(inherited)) = (&declared, &base_license) {
-            if declared != inherited {
-                notes.push(format!(
-                    "the Hugging Face Hub card {source} declares `{declared}`, but its base `{base}` is under `{inherited}`: the base's licence applies"
-                ));
-            }
-        }
-        let license = base_license.or_else(|| declared.clone());
-        let lineage = std::iter::once(id.to_string())
-            .chain(base_lineage)
-            .collect();
-        (lineage, license, notes)
-    };
-    if let Some(relation) = &model.base_model_relation {
-        notes.push(format!(
-            "the Hugging Face Hub names it a {relation} of {}",
-            model
-                .base_models
-                .iter()
-                .map(|b| format!("`{b}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
+    let declarer = format!("the Hugging Face Hub card {}", card.path);
+    let mut notes: Vec<String> = model
+        .base_model_relation
+        .iter()
+        .map(|relation| {
+            let bases: Vec<String> = model.base_models.iter().map(|b| format!("`{b}`")).collect();
+            format!(
+                "the Hugging Face Hub names it a {relation} of {}",
+                bases.join(", ")
+            )
+        })
+        .collect();
     if let Some(base) = model.base_models.iter().find_map(|b| catalog.resolve(b)) {
-        let base_license = base.license.map(|l| l.id.clone());
-        let (lineage, license, mut found) = inherited(base.lineage, base_license, &base.model_id);
-        found.splice(0..0, notes);
-        found.push(format!(
-            "licence from the Hugging Face Hub: {source}, base model in the catalog"
+        let (lineage, license, conflict) =
+            inherit(id, declared, Some(Base::from_catalog(base)), &declarer);
+        notes.extend(conflict);
+        notes.push(format!(
+            "licence from the Hugging Face Hub: {}, base model in the catalog",
+            card.path
         ));
-        return (lineage, license, found);
+        return (lineage, license, notes);
     }
-    if depth < HUB_DEPTH {
-        for base in &model.base_models {
-            let key = crate::catalog::normalise::canonical(base);
-            if let Some(hub::Answer::Found(base_model)) = answers.get(&key) {
-                let (base_lineage, base_license, base_notes) =
+    // A base the catalog lacks, through the Hub's answer for it.
+    let via_hub = (depth < HUB_DEPTH)
+        .then(|| {
+            model.base_models.iter().find_map(|base| {
+                let key = crate::catalog::normalise::canonical(base);
+                let hub::Answer::Found(base_model) = answers.get(&key)? else {
+                    return None;
+                };
+                let (lineage, license, notes) =
                     hub_lineage(&key, base_model, answers, catalog, endpoint, depth + 1);
-                if base_license.is_some() {
-                    let (lineage, license, mut found) = inherited(base_lineage, base_license, &key);
-                    found.splice(0..0, notes);
-                    found.extend(base_notes);
-                    return (lineage, license, found);
-                }
-            }
-        }
+                license.is_some().then_some((key, lineage, license, notes))
+            })
+        })
+        .flatten();
+    if let Some((key, lineage, license, base_notes)) = via_hub {
+        let base = Base {
+            id: key,
+            lineage,
+            license,
+        };
+        let (lineage, license, conflict) = inherit(id, declared, Some(base), &declarer);
+        notes.extend(conflict);
+        notes.extend(base_notes);
+        return (lineage, license, notes);
     }
-    match (&declared, card.license.as_deref()) {
-        (Some(license), _) => notes.push(format!(
-            "licence from the Hugging Face Hub: {source} declares `{license}`"
-        )),
+    notes.push(match (&declared, card.named_license()) {
+        (Some(license), _) => format!(
+            "licence from the Hugging Face Hub: {} declares `{license}`",
+            card.path
+        ),
         (None, Some(written)) => {
-            let written = match written {
-                "other" => card.license_name.as_deref().unwrap_or("other"),
-                w => w,
-            };
             let link = model
                 .license_link
                 .as_deref()
                 .map(|l| format!(" ({l})"))
                 .unwrap_or_default();
-            notes.push(format!(
-                "the Hugging Face Hub card {source} declares `{written}`{link}, which the rule set does not map"
-            ));
+            format!("{declarer} declares `{written}`{link}, which the rule set does not map")
         }
-        (None, None) => notes.push(format!(
-            "the Hugging Face Hub card {source} declares no licence"
-        )),
-    }
-    let lineage = std::iter::once(id.to_string())
-        .chain(declared.clone())
-        .collect();
-    (lineage, declared, notes)
+        (None, None) => format!("{declarer} declares no licence"),
+    });
+    let (lineage, license, _) = inherit(id, declared, None, &declarer);
+    (lineage, license, notes)
 }

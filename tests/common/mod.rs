@@ -81,6 +81,15 @@ pub fn skipped(json: &serde_json::Value) -> std::collections::BTreeMap<String, S
         .collect()
 }
 
+/// A scratch project holding `files` (path, text).
+pub fn scratch(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        write(dir.path(), name, text.as_bytes());
+    }
+    dir
+}
+
 /// Writes `bytes` to `root/name`, creating its folders.
 pub fn write(root: &Path, name: &str, bytes: &[u8]) {
     let path = root.join(name);

@@ -2,15 +2,15 @@
 //! one reference, each cut to a window around it, with the file's real line
 //! and column numbers. A 10 MB minified line is shown as a few dozen
 //! characters (`…` where it was cut), and a weight file as its header facts,
-//! never as raw bytes.
+//! never as raw bytes. Cut by the pipeline as it reads a file for its
+//! suppression comments (one read), quoted by the human format.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use codespan_reporting::files::{Error, Files, Location};
 
-use crate::evaluate::CheckRun;
-use crate::report::{display_safe_source, visible};
+use crate::text::{display_safe_source, visible};
 
 /// Lines up to this many bytes are shown whole.
 const WHOLE_LINE_BYTES: usize = 160;
@@ -176,61 +176,8 @@ fn ceil_boundary(text: &str, mut at: usize) -> usize {
 /// Reference index → the excerpt of its file that its diagnostics quote.
 pub type Excerpts = BTreeMap<usize, Excerpt>;
 
-/// The excerpts of the references the run's findings are about: their files
-/// read again (within the scan's size limit), each once; a weight file's
-/// excerpt is the header facts the scan recorded, never its bytes. A file
-/// that can no longer be read has no excerpt: its diagnostics name the place
-/// without quoting it.
-pub fn of_run(run: &CheckRun) -> Excerpts {
-    let mut by_path: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
-    for index in run.findings.iter().filter_map(|f| f.reference) {
-        let path = run.references[index].reference.path.as_str();
-        by_path.entry(path).or_default().insert(index);
-    }
-    let mut excerpts = BTreeMap::new();
-    for (path, indices) in by_path {
-        let references: Vec<_> = indices
-            .into_iter()
-            .map(|i| (i, &run.references[i].reference))
-            .collect();
-        let Some(&(_, first)) = references.first() else {
-            continue;
-        };
-        if first.kind == crate::model::RefKind::Artifact {
-            let facts = run
-                .scan
-                .artifacts
-                .get(path)
-                .map(artifact_facts)
-                .unwrap_or_default();
-            for (i, r) in references {
-                excerpts.insert(i, Excerpt::of_artifact(path, &facts, r.line.0 as usize));
-            }
-            continue;
-        }
-        let Some(text) = crate::walk::read_text(&run.root_path.join(path), run.max_file_size)
-        else {
-            continue;
-        };
-        let index = crate::text::LineIndex::new(&text);
-        let line_starts: Vec<usize> = (0..).map_while(|l| index.line_start(l)).collect();
-        for (i, r) in references {
-            let excerpt = Excerpt::of_source(
-                path,
-                &text,
-                r.span.clone(),
-                r.line.0 as usize,
-                r.column.0 as usize,
-                &line_starts,
-            );
-            excerpts.insert(i, excerpt);
-        }
-    }
-    excerpts
-}
-
 /// What a weight file's header (or its sibling `config.json`) said, in one line.
-fn artifact_facts(info: &crate::model::ArtifactInfo) -> String {
+pub fn artifact_facts(info: &crate::model::ArtifactInfo) -> String {
     let mut facts = Vec::new();
     if let Some(name) = &info.name {
         facts.push(format!("name {name}"));
